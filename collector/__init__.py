@@ -1,0 +1,1 @@
+"""The application: command line, Scrapy settings, pipelines, scheduler and compliance."""

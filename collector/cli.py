@@ -1,0 +1,27 @@
+"""The ``collector`` command: one Typer app, one module per group of sub-commands."""
+
+from __future__ import annotations
+
+import typer
+
+from collector.commands import parse as parse_commands
+
+app = typer.Typer(
+    help="Find, read and judge government information-disclosure annual reports (政府信息公开工作年度报告).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+
+@app.callback()
+def main() -> None:
+    """Keep ``collector`` a command group even while it has a single sub-command."""
+
+
+parse_commands.register(app)
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m collector.cli`
+    app()

@@ -1,0 +1,1 @@
+"""Sub-commands of ``collector``; each module exposes ``register(app)``."""

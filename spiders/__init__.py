@@ -1,0 +1,1 @@
+"""Scrapy spiders: they find and fetch; parsing and storage happen in pipelines."""

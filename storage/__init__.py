@@ -1,0 +1,1 @@
+"""Keeps bytes and rows: the content-addressed archive and the SQLAlchemy models."""
