@@ -22,13 +22,13 @@ class Paragraph:
 class Table:
     """A table as a grid of cell texts, one list per physical row.
 
-    A cell covered by a row/column span is an empty string; the span's text sits at its top-left
-    position only (the same model trafilatura and pdfplumber use). ``positional`` says whether the
+    A span's text sits at its top-left position only; the positions it covers are ``None`` (the
+    model pdfplumber uses), while ``""`` is a real cell left empty. ``positional`` says whether the
     column index of a cell can be trusted: true for grids read from real table markup, false for
     rows split out of text, where converters drop empty cells.
     """
 
-    rows: list[list[str]]
+    rows: list[list[str | None]]
     positional: bool = False
 
 

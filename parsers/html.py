@@ -50,9 +50,10 @@ def _span(cell: etree._Element, attribute: str) -> int:
         return 1
 
 
-def table_grid(table: etree._Element) -> list[list[str]]:
-    """Expand a ``<table>`` into a rectangular grid; a span's text sits at its top-left cell only."""
-    occupied: dict[tuple[int, int], str] = {}
+def table_grid(table: etree._Element) -> list[list[str | None]]:
+    """Expand a ``<table>`` into a rectangular grid: a span's text sits at its top-left cell, the
+    positions it covers (and those a short row lacks) are ``None``."""
+    occupied: dict[tuple[int, int], str | None] = {}
     rows = [row for row in table.iter("tr") if _owning_table(row) is table]
     width = 0
     for r, row in enumerate(rows):
@@ -66,10 +67,10 @@ def table_grid(table: etree._Element) -> list[list[str]]:
             text = normalise_cell_text(" ".join(cell.itertext()))
             for dr in range(rowspan):
                 for dc in range(colspan):
-                    occupied[(r + dr, c + dc)] = text if (dr, dc) == (0, 0) else ""
+                    occupied[(r + dr, c + dc)] = text if (dr, dc) == (0, 0) else None
             c += colspan
             width = max(width, c)
-    return [[occupied.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+    return [[occupied.get((r, c)) for c in range(width)] for r in range(len(rows))]
 
 
 def _owning_table(element: etree._Element) -> etree._Element | None:

@@ -1,0 +1,1 @@
+"""Readers of the three standard tables: proactive disclosure, requests, review and litigation."""
