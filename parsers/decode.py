@@ -50,9 +50,11 @@ def decode_text(data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        candidates = [enc for enc in (declared_charset(data), "gb18030", "big5") if enc and enc != "utf-8"]
+        # A truncated or lightly damaged UTF-8 file still beats a wrong legacy decoding, so UTF-8
+        # competes too; min() keeps the first of equals, and the order puts UTF-8 first.
+        candidates = ["utf-8", *(enc for enc in (declared_charset(data), "gb18030", "big5") if enc)]
         decoded = [data.decode(enc, errors="replace") for enc in dict.fromkeys(candidates)]
         text = min(decoded, key=_bad_characters)
-    if _bad_characters(text) > max(8, len(text) // 50):
+    if _bad_characters(text) > len(text) * 0.02 or not any(ch.isalnum() for ch in text):
         raise UnreadableDocument("binary data, not a text or HTML document")
     return text

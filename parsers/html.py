@@ -54,7 +54,7 @@ def table_grid(table: etree._Element) -> list[list[str | None]]:
     """Expand a ``<table>`` into a rectangular grid: a span's text sits at its top-left cell, the
     positions it covers (and those a short row lacks) are ``None``."""
     occupied: dict[tuple[int, int], str | None] = {}
-    rows = [row for row in table.iter("tr") if _owning_table(row) is table]
+    rows = list(table.iter("tr"))  # only tables without nested tables get here
     width = 0
     for r, row in enumerate(rows):
         c = 0
@@ -71,13 +71,6 @@ def table_grid(table: etree._Element) -> list[list[str | None]]:
             c += colspan
             width = max(width, c)
     return [[occupied.get((r, c)) for c in range(width)] for r in range(len(rows))]
-
-
-def _owning_table(element: etree._Element) -> etree._Element | None:
-    parent = element.getparent()
-    while parent is not None and parent.tag != "table":
-        parent = parent.getparent()
-    return parent
 
 
 def _is_chrome(element: etree._Element) -> bool:
@@ -98,36 +91,34 @@ class _BlockWriter:
         if text:
             self.blocks.append(Paragraph(text))
 
-    def walk(self, element: etree._Element) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _SKIP_TAGS or _is_chrome(element):
-            self._text(element.tail)
-            return
-        if tag == "table":
-            self.flush()
-            if element.find(".//table") is not None:  # layout table: its cells are containers
-                for child in element:
-                    self.walk(child)
-            else:
-                grid = table_grid(element)
-                if any(any(cell for cell in row) for row in grid):
-                    self.blocks.append(Table(rows=grid, positional=True))
-            self.flush()
-            self._text(element.tail)
-            return
-        if tag == "br":
-            self.flush()
-            self._text(element.tail)
-            return
-        block = tag in _BLOCK_TAGS
-        if block:
-            self.flush()
-        self._text(element.text)
-        for child in element:
-            self.walk(child)
-        if block:
-            self.flush()
-        self._text(element.tail)
+    def walk(self, root: etree._Element) -> None:
+        """Write the blocks under ``root``; iterative, so deeply nested markup cannot exhaust the stack."""
+        walker = etree.iterwalk(root, events=("start", "end"))
+        for event, element in walker:
+            tag = element.tag if isinstance(element.tag, str) else ""
+            if event == "end":
+                if tag in _BLOCK_TAGS or tag == "table":
+                    self.flush()
+                if element is not root:
+                    self._text(element.tail)
+                continue
+            if not tag or tag in _SKIP_TAGS or _is_chrome(element):
+                walker.skip_subtree()
+                continue
+            if tag == "table":
+                self.flush()
+                if element.find(".//table") is None:  # a data table; a layout table's cells are containers
+                    self._table(element)
+                    walker.skip_subtree()
+                continue
+            if tag == "br" or tag in _BLOCK_TAGS:
+                self.flush()
+            self._text(element.text)
+
+    def _table(self, element: etree._Element) -> None:
+        grid = table_grid(element)
+        if any(any(cell for cell in row) for row in grid):
+            self.blocks.append(Table(rows=grid, positional=True))
 
     def _text(self, text: str | None) -> None:
         if text and text.strip():

@@ -10,7 +10,7 @@ and a cell gets a value only when all surviving candidates agree on it: exactly 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations, product
@@ -89,8 +89,13 @@ def _dropped_cell_candidates(values: list[Value], width: int, identities: Sequen
 
 
 def _splits(digits: str, parts: int) -> Iterable[list[str]]:
-    """Every way to cut ``digits`` into ``parts`` numbers without leading zeros (``0`` itself is fine)."""
-    for cuts in combinations(range(1, len(digits)), parts - 1):
+    """Ways to cut ``digits`` into ``parts`` numbers without leading zeros (``0`` itself is fine).
+
+    At most ``MAX_SPLITS`` cuttings are examined: a long run has too many to be unambiguous anyway.
+    """
+    for examined, cuts in enumerate(combinations(range(1, len(digits)), parts - 1)):
+        if examined >= MAX_SPLITS:
+            return
         pieces = [digits[a:b] for a, b in zip((0, *cuts), (*cuts, len(digits)))]
         if all(piece == "0" or not piece.startswith("0") for piece in pieces):
             yield pieces
@@ -102,11 +107,7 @@ def _split_candidates(values: list[Value], width: int, identities: Sequence[RowI
     for index, value in enumerate(values):
         if not value.is_digit_run or len(value.raw) < missing + 1:
             continue
-        budget = MAX_SPLITS
         for pieces in _splits(value.raw, missing + 1):
-            budget -= 1
-            if budget < 0:
-                break
             cells = [_cell(v) for v in values[:index]] + [Decimal(p) for p in pieces] + [_cell(v) for v in values[index + 1:]]
             if identities and _identities_hold(cells, identities):
                 found.append(Candidate(tuple(cells), frozenset(range(index, index + len(pieces)))))
@@ -180,6 +181,11 @@ def _add(state: tuple, cells: tuple) -> tuple:
     return tuple(None if a is None or b is None else a + b for a, b in zip(state, cells))
 
 
+def _as_ints(cells: tuple[Decimal | None, ...]) -> tuple:
+    """Integral Decimals as ints: the search adds them thousands of times and int is far faster."""
+    return tuple(int(c) if c is not None and c == c.to_integral_value() else c for c in cells)
+
+
 def sums_match(a: Sequence[Decimal | None], b: Sequence[Decimal | None]) -> bool:
     """Column-wise equality where an unknown (None) on either side matches anything."""
     return all(x is None or y is None or x == y for x, y in zip(a, b))
@@ -189,22 +195,23 @@ def solve_column_sums(
     parts: list[list[Candidate]],
     fixed: dict[str, list[Candidate]],
     width: int,
-    check_fixed,
+    sum_row: str,
+    check_fixed: Callable[[dict[str, Candidate]], bool],
 ) -> tuple[list[list[Candidate]], dict[str, list[Candidate]]]:
     """Keep the candidates that take part in at least one consistent assignment.
 
-    ``parts`` are rows whose per-column sum must equal the sum row chosen among ``fixed``;
-    ``check_fixed(choice, part_sum)`` tells whether a choice of fixed-row candidates (a dict) and
-    the column sums of the parts satisfy every identity. When nothing is consistent (a publisher
-    error somewhere) or the search is too large, every candidate survives, so only cells on which
-    all readings agree get values.
+    The column sums of ``parts`` must equal the ``sum_row`` chosen among ``fixed``;
+    ``check_fixed(choice)`` tells whether a choice of fixed-row candidates satisfies the other
+    identities. When nothing is consistent (a publisher error somewhere) or the search is too
+    large, every candidate survives, so only cells on which all readings agree get values.
     """
-    layers: list[dict[tuple, set[tuple[tuple, int]]]] = [{(Decimal(0),) * width: set()}]
+    layers: list[dict[tuple, set[tuple[tuple, int]]]] = [{(0,) * width: set()}]
     for candidates in parts:
         layer: dict[tuple, set[tuple[tuple, int]]] = {}
+        readings = [_as_ints(candidate.cells) for candidate in candidates]
         for state in layers[-1]:
-            for index, candidate in enumerate(candidates):
-                layer.setdefault(_add(state, candidate.cells), set()).add((state, index))
+            for index, cells in enumerate(readings):
+                layer.setdefault(_add(state, cells), set()).add((state, index))
         if len(layer) > MAX_STATES:
             return parts, fixed
         layers.append(layer)
@@ -213,15 +220,27 @@ def solve_column_sums(
     choices = list(product(*(range(len(fixed[name])) for name in names)))
     if len(choices) > MAX_FIXED_COMBINATIONS:
         return parts, fixed
+    final = layers[-1]
+    partial_states = [state for state in final if None in state]
     good_states: set[tuple] = set()
     good_fixed: dict[str, set[int]] = {name: set() for name in names}
     for choice in choices:
         chosen = {name: fixed[name][i] for name, i in zip(names, choice)}
-        for state in layers[-1]:
-            if check_fixed(chosen, state):
-                good_states.add(state)
-                for name, i in zip(names, choice):
-                    good_fixed[name].add(i)
+        if not check_fixed(chosen):
+            continue
+        target = _as_ints(chosen[sum_row].cells) if sum_row in chosen else None
+        if target is None:
+            matching = set(final)
+        elif None in target:
+            matching = {state for state in final if sums_match(state, target)}
+        else:
+            matching = {state for state in partial_states if sums_match(state, target)}
+            if target in final:
+                matching.add(target)
+        if matching:
+            good_states |= matching
+            for name, i in zip(names, choice):
+                good_fixed[name].add(i)
     if not good_states:
         return parts, fixed
 

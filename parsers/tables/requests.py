@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from parsers import findings as codes
 from parsers.findings import Findings
-from parsers.inference import Candidate, agree, solve_column_sums, sums_match
+from parsers.inference import Candidate, agree, solve_column_sums
 from parsers.labels import OTHER_SUBROWS, OUTCOME_ROWS, REQUEST_COLUMNS, REQUEST_ROWS, ROWS_2019, ROWS_2021
 from parsers.reading import RowReader
 from parsers.rows import Label, Row
@@ -34,11 +34,8 @@ def _group_heading(new_key: str, waiting_key: str) -> bool:
     return new_key in OTHER_SUBROWS and waiting_key == "other_processing"
 
 
-def _balance_holds(chosen: dict[str, Candidate], outcome_sum: tuple) -> bool:
-    """Identities between the fixed rows and the outcome sum, per column (unknowns match)."""
-    total = chosen.get("total_processed")
-    if total is not None and not sums_match(outcome_sum, total.cells):
-        return False
+def _balance_holds(chosen: dict[str, Candidate]) -> bool:
+    """一 + 二 = 三（七） + 四 per column, for a choice of readings of those rows (unknowns match)."""
     rows = [chosen.get(key) for key in _BALANCE_ROWS]
     if any(row is None for row in rows):
         return True
@@ -68,7 +65,8 @@ def read_requests(rows: list[Row], findings: Findings, template: str | None) -> 
     if any(len(found) > 1 for found in candidates.values()):
         outcome_keys = [key for key in OUTCOME_ROWS if key in candidates]
         fixed = {key: candidates[key] for key in _BALANCE_ROWS if key in candidates}
-        parts, fixed = solve_column_sums([candidates[key] for key in outcome_keys], fixed, WIDTH, _balance_holds)
+        parts, fixed = solve_column_sums([candidates[key] for key in outcome_keys], fixed, WIDTH, "total_processed",
+                                         _balance_holds)
         candidates.update(zip(outcome_keys, parts))
         candidates.update(fixed)
 
