@@ -74,8 +74,9 @@ def find_title(rows: list[Row], page_title: str | None) -> tuple[str | None, str
             continue
         year_text = match.group("y1") or match.group("y2")
         agency = match.group("org").strip("年度的") or None
-        if agency and match.group("gov") == "政府" and agency.endswith(("市", "县", "区", "省", "州", "旗", "镇", "乡")):
-            agency += "政府"  # 上海市政府信息公开…: the 政府 belongs to the agency
+        if (agency and match.group("gov") == "政府" and not match.group("y2")
+                and agency.endswith(("市", "县", "区", "省", "州", "旗"))):
+            agency += "政府"  # 2022年上海市政府信息公开…: nothing separates 政府 from the agency
         score = (2 if year_text else 0) + (1 if agency else 0)
         if best is None or score > best[0]:
             best = (score, candidate.strip(), agency, int(year_text) if year_text else None)

@@ -86,6 +86,7 @@ def parse_number(token: str) -> Value | None:
 
 
 def _token_value(token: str) -> Value | None:
+    token = unicodedata.normalize("NFKC", token).replace("〇", "0")
     if token in NOT_APPLICABLE_TOKENS:
         return Value("na", token)
     number = parse_number(token)
@@ -98,7 +99,7 @@ def _token_value(token: str) -> Value | None:
 
 def cell_items(cell: str) -> list[Item]:
     """Split one cell into items; consecutive words form one label, a list number opening the cell joins it."""
-    text = unicodedata.normalize("NFKC", cell).replace("〇", "0").strip()
+    text = cell.replace("\u3000", " ").strip()
     if not text:
         return [BLANK]
     whole = _token_value(text.replace(" ", "")) if len(text) <= 24 else None

@@ -21,7 +21,7 @@ def parse(
 ) -> None:
     """Parse report files into the canonical record and print it."""
     out = Console(soft_wrap=True)
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     records: list[dict] = []
     failed = 0
     for path in files:
