@@ -77,9 +77,8 @@ class RowReader:
         index, key = matches[-1]
         self._open_read(key)
         self._last_key = key
-        assert self._open is not None
         values = _row_values(row.items[index + 1:], row.positional)
-        if values:
+        if values and self._open is not None:
             self._open.positional = row.positional
             self._open.values.extend(values)
 
@@ -92,7 +91,7 @@ class RowReader:
                 self.reads.pop(read.key, None)
         existing = self.reads.get(key)
         if existing is not None and existing.values:
-            self._open = RowRead(key, self._expected(key))  # a repeated label: keep the first reading
+            self._open = None  # the label again (its wrapped second half, a repeat): values are already read
             return
         self._open = existing or RowRead(key, self._expected(key))
         self.reads[key] = self._open

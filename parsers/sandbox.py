@@ -49,7 +49,6 @@ def run_bounded(extractor: Callable[[bytes], Document], data: bytes, *, seconds:
         os.close(read_end)
         _child(extractor, data, write_end, memory_bytes)
     os.close(write_end)
-    status = -1
     try:
         payload = _collect(read_end, time.monotonic() + seconds)
     except BaseException:

@@ -30,12 +30,16 @@ def as_number(value: Decimal | None, money: bool = False) -> int | float | None:
 def direct_values(read: RowRead, width: int) -> list[Value] | None:
     """The values of a read when they fit the columns as printed (None when they do not).
 
-    Grid rows may carry extra empty cells in the label area (Word tables use real cells instead
-    of spans), so a positional read keeps its last ``width`` cells when the rest are blank.
+    Grid rows may carry extra empty cells: in the label area (Word tables use real cells instead
+    of spans) and after the last column. A positional read sheds blank cells first from its start,
+    then from its end, while it has more cells than the template has columns.
     """
-    values = read.values
-    if read.positional and len(values) > width and all(v.kind == "blank" for v in values[:-width]):
-        values = values[-width:]
+    values = list(read.values)
+    if read.positional:
+        while len(values) > width and values[0].kind == "blank":
+            values.pop(0)
+        while len(values) > width and values[-1].kind == "blank":
+            values.pop()
     return values if len(values) == width else None
 
 

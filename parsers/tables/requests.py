@@ -18,15 +18,22 @@ _BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_for
 
 
 def match_label(label: Label, last_key: str | None) -> str | None:
-    """The template row a label names, or None (headers, group labels, narrative)."""
+    """The template row a label names, or None (headers, group labels, narrative).
+
+    A label that names several rows (``（六）其他处理 1.申请人无正当理由逾期不补正…`` in one cell)
+    names the one whose keyword comes last: the sub-row follows its group.
+    """
     last = _INDEX[last_key] if last_key else -1
+    best: tuple[int, str] | None = None
     for row in REQUEST_ROWS:
         if row.weak:
             if label.key in row.keywords and last < _INDEX[row.key] <= last + _WEAK_REACH:
                 return row.key
-        elif any(keyword in label.key for keyword in row.keywords):
-            return row.key
-    return None
+            continue
+        position = max((label.key.rfind(keyword) for keyword in row.keywords), default=-1)
+        if position >= 0 and (best is None or position > best[0]):
+            best = (position, row.key)
+    return best[1] if best else None
 
 
 def _group_heading(new_key: str, waiting_key: str) -> bool:
