@@ -6,7 +6,8 @@ position it covers, and the project's model puts it at the top-left only with ``
 (``w:gridSpan`` spans columns, ``w:vMerge`` without ``restart`` continues the cell above).
 
 Bounds: before python-docx reads anything, the zip directory is checked: at most
-:data:`MAX_ENTRIES` entries and :data:`MAX_UNCOMPRESSED` bytes in all, so a zip bomb is refused
+:data:`MAX_ENTRIES` entries, :data:`MAX_UNCOMPRESSED` bytes in all and :data:`MAX_XML_BYTES` in
+any XML part (lxml holds a parsed part in several times its size), so a zip bomb is refused
 on its declared sizes (``zipfile`` never inflates an entry past its declared size, and the CRC
 check catches a lie). XML entities are not resolved by python-docx's parser, and libxml2 limits
 nesting depth. Anything python-docx cannot open raises :class:`UnreadableDocument`.
@@ -27,6 +28,7 @@ from parsers.html import normalise_cell_text
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_ENTRIES = 2000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_XML_BYTES = 32 * 1024 * 1024  # per XML part; a long report's document.xml is about 2 MB
 _MAX_SPAN = 64  # a report table has at most 15 grid columns
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -63,8 +65,10 @@ def _check_archive(data: bytes) -> None:
     if any(entry.flag_bits & 0x1 for entry in entries):
         raise UnreadableDocument("DOCX is encrypted")
     size = sum(entry.file_size for entry in entries)
-    if size > MAX_UNCOMPRESSED:
-        raise UnreadableDocument(f"DOCX unpacks to {size:,} bytes (limit {MAX_UNCOMPRESSED:,}): refused as a zip bomb")
+    largest_xml = max((entry.file_size for entry in entries if entry.filename.endswith((".xml", ".rels"))), default=0)
+    if size > MAX_UNCOMPRESSED or largest_xml > MAX_XML_BYTES:
+        raise UnreadableDocument(f"DOCX unpacks to {size:,} bytes, {largest_xml:,} in one XML part "
+                                 f"(limits {MAX_UNCOMPRESSED:,} and {MAX_XML_BYTES:,}): refused as a zip bomb")
 
 
 def _walk(container: etree._Element, blocks: list[Block]) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
-from parsers import html, text
+from parsers import docx, html, image, ole, pdf, text
 from parsers.decode import decode_text
 from parsers.document import Document
 from parsers.errors import UnreadableDocument
+from parsers.sandbox import bounded
 
 HTML = "text/html"
 PLAIN = "text/plain"
@@ -23,8 +25,14 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 
 _HTML_MARKERS = (b"<html", b"<!doctype html", b"<body", b"<table", b"<div", b"<p>", b"<p ", b"<meta", b"<head")
 
-#: Extractors for binary formats, registered by media type (see ``parsers.attachments``).
-BINARY_EXTRACTORS: dict[str, Callable[[bytes], Document]] = {}
+#: Extractors for binary formats by sniffed media type. A zip is read as DOCX when it holds
+#: ``word/document.xml`` (else refused); the PDF reader runs in a bounded child process.
+BINARY_EXTRACTORS: dict[str, Callable[[bytes], Document]] = {
+    "application/pdf": bounded(pdf.extract_pdf),
+    "application/zip": docx.extract_docx,
+    "application/x-ole-storage": ole.extract_ole,
+    **{media: partial(image.extract_image, media_type=media) for media in ("image/png", "image/jpeg", "image/gif")},
+}
 
 
 def sniff(data: bytes) -> str:

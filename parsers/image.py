@@ -13,9 +13,9 @@ IMAGE_ONLY = "image_only"
 
 
 def image_only(pages: int, *, where: str = "document", severity: str = "error") -> Finding:
-    """The finding for ``pages`` pages that hold pictures but no text layer."""
+    """The finding for ``pages`` pages that show something but have no readable text layer."""
     return Finding(IMAGE_ONLY, severity, where,
-                   f"{pages} page(s) are images without a text layer (scanned); they were not read (no OCR)")
+                   f"{pages} page(s) have no readable text layer (scanned or unmapped fonts); not read (no OCR)")
 
 
 def extract_image(data: bytes, *, media_type: str) -> Document:

@@ -6,7 +6,7 @@ from parsers import findings as codes
 from parsers.document import Document, Paragraph, Table
 from parsers.findings import Findings
 from parsers.labels import FEE_STATEMENT, SECTION_KEYS
-from parsers.metadata import detect_template, dominant_year, find_title, publication_date, statistics_year
+from parsers.metadata import detect_template, dominant_year, find_title, publication_evidence, statistics_year
 from parsers.normalize import to_simplified
 from parsers.rows import row_stream
 from parsers.sections import split_sections
@@ -98,13 +98,16 @@ def interpret(document: Document, agency_hint: str | None = None, year_hint: int
         findings.add(codes.FEE_STATEMENT_MISSING, codes.WARNING, "sections.other",
                      "no section 六, so no statement on 信息处理费")
 
+    evidence = publication_evidence(rows, document.published_at, year)
     return {
         "title": title,
         "agency": agency or agency_hint,
         "year": year,
         "format": template,
-        "published_at": publication_date(rows, document.published_at, year),
+        "published_at": next(iter(evidence.values()), None),
         "sections": sections,
         "tables": tables,
         "findings": findings.as_list(),
+        # beyond spec/record.md: each stated publication date by source, for the compliance evidence
+        "publication_evidence": evidence,
     }

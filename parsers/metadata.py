@@ -105,27 +105,34 @@ def _row_text(row: Row) -> str:
     return arabic_dates(" ".join(label.text for label in row.labels))
 
 
-def publication_date(rows: list[Row], meta_date: str | None, year: int | None) -> str | None:
-    """The publication date the document states: metadata, a 发布日期 line, or the signature date."""
+def publication_evidence(rows: list[Row], meta_date: str | None, year: int | None) -> dict[str, str]:
+    """Every publication date the document states, by source: ``page_meta`` (container metadata),
+    ``page_line`` (a 发布日期/发布时间 line) and ``signature`` (the date under the report).
+
+    Dates not after the end of the report year cannot be publication dates and are ignored.
+    """
 
     def plausible(iso: str | None) -> bool:
         return iso is not None and (year is None or iso > f"{year}-12-31")
 
+    evidence: dict[str, str] = {}
     if plausible(meta_date):
-        return meta_date
+        evidence["page_meta"] = meta_date
     for row in rows:
         text = _row_text(row)
         match = PUBLICATION_LINE.search(text)
         if match and plausible(found := parse_date(text[match.end():match.end() + 30])):
-            return found
+            evidence["page_line"] = found
+            break
     for row in reversed([row for row in rows if row.labels][-_SIGNATURE_ROWS:]):
         text = _row_text(row)
         if len(text) > _MAX_SIGNATURE_LENGTH or "统计期限" in text:
             continue
         match = DATE_PATTERN.search(text)
         if match and plausible(found := to_iso(*(int(part) for part in match.groups()))):
-            return found
-    return None
+            evidence["signature"] = found
+            break
+    return evidence
 
 
 def detect_template(rows: list[Row]) -> str:

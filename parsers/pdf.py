@@ -21,8 +21,9 @@ indented, follows a gap, or the previous line stopped short of the right margin.
 
 Errors: a PDF that cannot be read at all (encrypted with a password, damaged, no pages) raises
 :class:`UnreadableDocument`; a PDF read in part carries findings (pages beyond :data:`MAX_PAGES`,
-pages that failed, pages that are only images). A PDF without any text layer is not an error:
-it yields no blocks and the ``image_only`` finding. The work per file is bounded by
+pages that failed, pages that are only pictures, glyphs without a Unicode map). A PDF without any
+readable text is not an error: it yields no blocks and the ``image_only`` finding (one with
+neither text nor anything drawn is unreadable). The work per file is bounded by
 :func:`parsers.sandbox.bounded` where the extractor is registered.
 """
 
@@ -45,6 +46,7 @@ MEDIA_TYPE = "application/pdf"
 MAX_PAGES = 150  # a long provincial report has about 60
 PAGES_TRUNCATED = "attachment_truncated"
 PAGE_UNREADABLE = "page_unreadable"
+TEXT_UNMAPPED = "text_unmapped"
 
 _X_TOLERANCE = 1.5  # pt: characters closer than this form one word (digits of a number touch)
 _SNAP = 1.5  # pt: cell edges closer than this are one grid line
@@ -96,39 +98,52 @@ def extract_pdf(data: bytes) -> Document:
         return _read_pages(pages)
 
 
+@dataclass(slots=True)
+class _Page:
+    """What one page gave: its items in reading order and what the findings need to know."""
+
+    items: list[_Line | _Grid]
+    has_text: bool
+    has_pictures: bool  # images or outlines: something drawn that may be text we cannot read
+    unmapped: int  # glyphs whose font has no Unicode map (pdfminer's ``(cid:N)``)
+
+
 def _read_pages(pages: list) -> Document:
     document = Document(media_type=MEDIA_TYPE)
-    items: list[_Line | _Grid] = []
+    read: list[_Page] = []
     failed: list[int] = []
-    images: list[int] = []
-    with_text = 0
     for number, page in enumerate(pages[:MAX_PAGES], start=1):
         try:
-            page_items, has_text, has_images = _read_page(page, number)
+            read.append(_read_page(page, number))
+        except MemoryError:
+            raise  # the file as a whole is too big to read: let the sandbox say so
         except Exception:  # a damaged page must not sink the others; reported below
             failed.append(number)
-            continue
+            read.append(_Page([], False, False, 0))
         finally:
             page.close()
-        items.extend(page_items)
-        with_text += has_text
-        if has_images and not has_text:
-            images.append(number)
-    read = min(len(pages), MAX_PAGES)
-    if not pages or len(failed) == read:
+    if len(failed) == len(read):
         raise UnreadableDocument("PDF has no readable pages")
-    if not with_text:
-        document.findings.append(image_only(read - len(failed)))
+    pictures = [n for n, page in enumerate(read, 1) if page.has_pictures and not page.has_text]
+    unmapped = [n for n, page in enumerate(read, 1) if page.unmapped]
+    if unmapped:
+        document.findings.append(Finding(TEXT_UNMAPPED, "warning", f"pages {_numbers(unmapped)}",
+                                         f"{sum(page.unmapped for page in read)} characters use fonts without a "
+                                         "Unicode map and were skipped"))
+    if not any(page.has_text for page in read):
+        if not pictures:
+            raise UnreadableDocument("PDF has neither text nor pictures")
+        document.findings.insert(0, image_only(len(pictures)))
         return document
-    if images:
-        document.findings.append(image_only(len(images), where=f"pages {_numbers(images)}", severity="warning"))
+    if pictures:
+        document.findings.append(image_only(len(pictures), where=f"pages {_numbers(pictures)}", severity="warning"))
     if failed:
         document.findings.append(Finding(PAGE_UNREADABLE, "warning", f"pages {_numbers(failed)}",
                                          f"{len(failed)} page(s) could not be read"))
     if len(pages) > MAX_PAGES:
         document.findings.append(Finding(PAGES_TRUNCATED, "warning", "document",
                                          f"only the first {MAX_PAGES} of {len(pages)} pages were read"))
-    document.blocks = _blocks(items)
+    document.blocks = _blocks([item for page in read for item in page.items])
     return document
 
 
@@ -136,11 +151,14 @@ def _numbers(pages: list[int]) -> str:
     return ", ".join(map(str, pages[:20])) + (" …" if len(pages) > 20 else "")
 
 
-def _read_page(page, number: int) -> tuple[list[_Line | _Grid], bool, bool]:
+def _read_page(page, number: int) -> _Page:
     """The lines and table fragments of one page in reading order (top to bottom)."""
-    page = page.dedupe_chars(tolerance=1)  # WPS fakes bold by printing each character twice
+    chars = page.chars
+    unmapped = {id(char) for char in chars if char["text"].startswith("(cid:")}
+    skipped = unmapped | _doubled_chars(chars)
+    if skipped:
+        page = page.filter(lambda obj: id(obj) not in skipped)
     words = page.extract_words(x_tolerance=_X_TOLERANCE, y_tolerance=3)
-    has_text = bool(words)
     items: list[_Line | _Grid] = []
     taken: set[int] = set()
     for table in page.find_tables():
@@ -152,7 +170,26 @@ def _read_page(page, number: int) -> tuple[list[_Line | _Grid], bool, bool]:
     rest = [word for index, word in enumerate(words) if index not in taken]
     items.extend(line for line in _lines(rest, number) if not _is_footer(line, page.height))
     items.sort(key=lambda item: item.top)
-    return items, has_text, bool(page.images)
+    return _Page(items, bool(words), bool(page.images or page.curves or unmapped), len(unmapped))
+
+
+def _doubled_chars(chars: list[dict]) -> set[int]:
+    """Characters printed a second time within 1 pt of the first: WPS and Word fake bold that way.
+
+    (pdfplumber's ``dedupe_chars`` does the same but costs a third of the page's parse time.)
+    """
+    seen: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    doubled: set[int] = set()
+    for char in chars:
+        row = round(char["top"])
+        spot = (char["x0"], char["top"])
+        if any(abs(spot[0] - x) < 1 and abs(spot[1] - y) < 1
+               for key in ((char["text"], row - 1), (char["text"], row), (char["text"], row + 1))
+               for x, y in seen.get(key, ())):
+            doubled.add(id(char))
+        else:
+            seen.setdefault((char["text"], row), []).append(spot)
+    return doubled
 
 
 def _is_footer(line: _Line, page_height: float) -> bool:

@@ -60,6 +60,7 @@ def test_publication_line_beats_signature_and_dates_inside_the_report_year_are_i
     record = parse_bytes(_text("某某局2023年政府信息公开工作年度报告", "发布日期：2024年03月02日", "一、总体情况",
                                "2023年12月1日召开会议。", "2024年2月1日"))
     assert record["published_at"] == "2024-03-02"
+    assert record["publication_evidence"] == {"page_line": "2024-03-02", "signature": "2024-02-01"}
 
 
 def test_html_meta_date_and_page_title_with_site_suffix():

@@ -13,7 +13,7 @@ from parsers import UnreadableDocument, parse_bytes
 
 SEEDS = sorted((Path(__file__).parent / "fixtures" / "seeds").glob("*.txt"))
 RECORD_KEYS = {"parser_version", "source", "title", "agency", "year", "format", "published_at", "sections", "tables",
-               "findings"}
+               "findings", "publication_evidence"}
 
 
 def _assert_record_shape(record: dict) -> None:
