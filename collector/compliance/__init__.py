@@ -1,0 +1,1 @@
+"""Compliance: deadlines, publication dates and the status of each agency-year."""
