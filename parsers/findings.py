@@ -23,6 +23,10 @@ YEAR_MISSING = "year_missing"
 YEAR_INFERRED = "year_inferred"
 YEAR_CONFLICT = "year_conflict"
 NO_REPORT = "no_report"                      # readable document without any report content
+IMAGE_ONLY = "image_only"                    # scanned pages or picture files: no text to read (no OCR)
+TEXT_UNMAPPED = "text_unmapped"              # PDF glyphs without a Unicode map were skipped
+PAGE_UNREADABLE = "page_unreadable"          # a damaged PDF page; the others were read
+ATTACHMENT_TRUNCATED = "attachment_truncated"  # pages beyond the reading limit were not read
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 

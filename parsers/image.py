@@ -8,8 +8,8 @@ tables, so the document carries one ``image_only`` finding with the page count a
 from __future__ import annotations
 
 from parsers.document import Document, Finding
+from parsers.findings import IMAGE_ONLY
 
-IMAGE_ONLY = "image_only"
 
 
 def image_only(pages: int, *, where: str = "document", severity: str = "error") -> Finding:

@@ -43,7 +43,7 @@ def extract_ole(data: bytes) -> Document:
     if _ENCRYPTED_PACKAGE in data:
         raise UnreadableDocument("Office document is encrypted and needs a password")
     if _WORD_STREAM not in data:
-        raise UnreadableDocument("OLE file is not a Word or WPS document")
+        raise UnreadableDocument("OLE file holds no Word document stream (not a DOC/WPS file, or truncated)")
     converter = shutil.which(CONVERTER)
     if converter is None:
         raise UnreadableDocument(MISSING_CONVERTER)

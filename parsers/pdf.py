@@ -40,13 +40,12 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from parsers.document import Block, Document, Finding, Paragraph, Table
 from parsers.errors import UnreadableDocument
+from parsers.html import normalise_cell_text
+from parsers.findings import ATTACHMENT_TRUNCATED, PAGE_UNREADABLE, TEXT_UNMAPPED
 from parsers.image import image_only
 
 MEDIA_TYPE = "application/pdf"
 MAX_PAGES = 150  # a long provincial report has about 60
-PAGES_TRUNCATED = "attachment_truncated"
-PAGE_UNREADABLE = "page_unreadable"
-TEXT_UNMAPPED = "text_unmapped"
 
 _X_TOLERANCE = 1.5  # pt: characters closer than this form one word (digits of a number touch)
 _SNAP = 1.5  # pt: cell edges closer than this are one grid line
@@ -82,22 +81,6 @@ class _Grid:
     top: float
 
 
-def extract_pdf(data: bytes) -> Document:
-    """Read a PDF into the intermediate; raises :class:`UnreadableDocument` (see the module doc)."""
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data), raise_unicode_errors=False)
-        pages = pdf.pages
-    except PdfminerException as exc:
-        cause = exc.args[0] if exc.args else exc
-        if isinstance(cause, PDFPasswordIncorrect):
-            raise UnreadableDocument("PDF is encrypted and needs a password") from exc
-        raise UnreadableDocument(f"PDF could not be opened: {type(cause).__name__}") from exc
-    except Exception as exc:  # pdfminer raises anything on damaged files (struct, zlib, KeyError …)
-        raise UnreadableDocument(f"PDF could not be opened: {type(exc).__name__}") from exc
-    with pdf:
-        return _read_pages(pages)
-
-
 @dataclass(slots=True)
 class _Page:
     """What one page gave: its items in reading order and what the findings need to know."""
@@ -108,6 +91,29 @@ class _Page:
     unmapped: int  # glyphs whose font has no Unicode map (pdfminer's ``(cid:N)``)
 
 
+def extract_pdf(data: bytes) -> Document:
+    """Read a PDF into the intermediate; raises :class:`UnreadableDocument` (see the module doc)."""
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data), raise_unicode_errors=False)
+        pages = pdf.pages
+    except Exception as exc:  # pdfminer raises anything on damaged files (struct, zlib, KeyError …)
+        cause = _cause(exc)
+        if isinstance(cause, MemoryError):
+            raise MemoryError from exc
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise UnreadableDocument("PDF is encrypted and needs a password") from exc
+        raise UnreadableDocument(f"PDF could not be opened: {type(cause).__name__}") from exc
+    with pdf:
+        return _read_pages(pages)
+
+
+def _cause(exc: Exception) -> BaseException:
+    """The pdfminer exception inside pdfplumber's ``PdfminerException`` wrapper."""
+    if isinstance(exc, PdfminerException) and exc.args and isinstance(exc.args[0], BaseException):
+        return exc.args[0]
+    return exc
+
+
 def _read_pages(pages: list) -> Document:
     document = Document(media_type=MEDIA_TYPE)
     read: list[_Page] = []
@@ -115,9 +121,9 @@ def _read_pages(pages: list) -> Document:
     for number, page in enumerate(pages[:MAX_PAGES], start=1):
         try:
             read.append(_read_page(page, number))
-        except MemoryError:
-            raise  # the file as a whole is too big to read: let the sandbox say so
-        except Exception:  # a damaged page must not sink the others; reported below
+        except Exception as exc:  # a damaged page must not sink the others; reported below
+            if isinstance(_cause(exc), MemoryError):
+                raise MemoryError from exc  # the file is too big to read at all: the sandbox says so
             failed.append(number)
             read.append(_Page([], False, False, 0))
         finally:
@@ -141,7 +147,7 @@ def _read_pages(pages: list) -> Document:
         document.findings.append(Finding(PAGE_UNREADABLE, "warning", f"pages {_numbers(failed)}",
                                          f"{len(failed)} page(s) could not be read"))
     if len(pages) > MAX_PAGES:
-        document.findings.append(Finding(PAGES_TRUNCATED, "warning", "document",
+        document.findings.append(Finding(ATTACHMENT_TRUNCATED, "warning", "document",
                                          f"only the first {MAX_PAGES} of {len(pages)} pages were read"))
     document.blocks = _blocks([item for page in read for item in page.items])
     return document
@@ -244,7 +250,7 @@ def _cell_text(words: list[dict]) -> str:
             glue = _CJK.match(text[-1]) or _CJK.match(line[0]) or (text[-1].isdigit() and line[0].isdigit())
             text += "" if glue else " "
         text += line
-    return " ".join(text.split())
+    return normalise_cell_text(text)  # the same cell text as the HTML and DOCX readers give
 
 
 # ------------------------------------------------------------------------------------------- tables
