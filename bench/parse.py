@@ -4,7 +4,7 @@ Prints figures; asserts nothing. Targets (issue "Report parser"): median under 1
 report on one core; for HTML the whole parse within 2x a bare ``trafilatura.extract`` of the
 same bytes; memory flat in the number of reports.
 
-    .venv/bin/python bench/parse.py --count 1000
+    .venv/bin/python bench/parse.py --count 1000 --attachments 20
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import trafilatura  # noqa: E402
+
+from parse_attachments import report as attachment_report  # noqa: E402  (bench/ is on sys.path)
 
 from collector.sample.records import make_record  # noqa: E402
 from collector.sample.render import LAYOUTS, render  # noqa: E402
@@ -54,6 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000, help="reports per layout")
     parser.add_argument("--layouts", nargs="*", default=list(LAYOUTS))
+    parser.add_argument("--attachments", type=int, default=20, help="PDF and DOCX reports to time (0: skip)")
     args = parser.parse_args()
 
     print(f"{'layout':18} {'reports':>7} {'median ms':>9} {'p95 ms':>7} {'reports/s':>9} {'trafilatura ms':>14} "
@@ -75,6 +78,9 @@ def main() -> None:
             bare, ratio = f"{bare_median:.1f}", f"{median / bare_median:.2f}"
         print(f"{layout:18} {len(documents):7d} {median:9.2f} {p95:7.2f} {rate:9.0f} {bare:>14} {ratio:>5} "
               f"{rss_quarter:10.0f} /{rss_end:6.0f}")
+    if args.attachments:
+        print()
+        attachment_report(args.attachments)
 
 
 if __name__ == "__main__":

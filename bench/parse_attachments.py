@@ -56,12 +56,9 @@ def _median_ms(function: Callable[[bytes], object], documents: list[bytes]) -> t
     return statistics.median(timings) * 1000, sum(timings)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=20, help="generated reports per format")
-    args = parser.parse_args()
-
-    records = _records(args.count)
+def report(count: int) -> None:
+    """Print the attachment rows for ``count`` generated reports per format (also used by parse.py)."""
+    records = _records(count)
     pdfs = [render_pdf(record, seed=seed, split_digits=False) for seed, record in enumerate(records)]
     docxs = [render_docx(record, seed=seed) for seed, record in enumerate(records)]
     pages = sum(_pages(data) for data in pdfs)
@@ -73,13 +70,19 @@ def main() -> None:
             ("pdf", "parse_bytes", parse_bytes, pdfs), ("docx", "extract_docx", extract_docx, docxs),
             ("docx", "parse_bytes", parse_bytes, docxs)]
     if ole.shutil.which(ole.CONVERTER):
-        rows.append(("doc", "parse_bytes (fixture)", parse_bytes, [DOC_FIXTURE.read_bytes()] * min(args.count, 5)))
+        rows.append(("doc", "parse_bytes (fixture)", parse_bytes, [DOC_FIXTURE.read_bytes()] * min(count, 5)))
     for kind, path, function, documents in rows:
         median, total = _median_ms(function, documents)
         per_page = f"{total * 1000 / pages:8.1f}" if kind == "pdf" else f"{'':8}"
         print(f"{kind:6} {path:22} {median:16.1f} {per_page}")
     print(f"peak RSS: this process {_peak_mb(resource.RUSAGE_SELF):.0f} MB, "
           f"largest child {_peak_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=20, help="generated reports per format")
+    report(parser.parse_args().count)
 
 
 if __name__ == "__main__":
