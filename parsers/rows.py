@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from parsers.document import Document, Paragraph
 from parsers.labels import MAX_LABEL_LENGTH, NOT_APPLICABLE_TOKENS
 from parsers.normalize import label_key
+from parsers.text import split_cells
 
 _NUMBER = re.compile(r"^(?P<sign>[+\-]?)(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
                      r"(?P<unit>万元|元|件|个|条|项|次|家)?$")
@@ -134,7 +135,10 @@ def row_stream(document: Document) -> list[Row]:
     for block in document.blocks:
         if isinstance(block, Paragraph):
             key = label_key(block.text)
-            if len(key) > MAX_LABEL_LENGTH:
+            cells = split_cells(block.text)  # a pipe or tab row pasted as a paragraph
+            if cells is not None and len(key) <= MAX_LABEL_LENGTH * 4:
+                rows.append(Row([item for cell in cells for item in cell_items(cell)], cells=cells))
+            elif len(key) > MAX_LABEL_LENGTH:
                 rows.append(Row([Label(block.text, key)]))
             else:
                 rows.append(Row(cell_items(block.text)))

@@ -16,7 +16,7 @@ _MARKDOWN_EMPHASIS = re.compile(r"\*\*|__")
 _RULE_LINE = re.compile(r"^[\s|:\-=+]*$")
 
 
-def _cells(line: str) -> list[str] | None:
+def split_cells(line: str) -> list[str] | None:
     """Split a line into cells when it carries tab or pipe separators, else ``None``."""
     if "\t" in line:
         return [cell.strip() for cell in line.split("\t")]
@@ -46,7 +46,7 @@ def extract_text(text: str) -> Document:
             continue
         if ("-" in line or "=" in line) and _RULE_LINE.match(line):
             continue  # Markdown table rules and underlines carry no cells
-        cells = _cells(line)
+        cells = split_cells(line)
         if cells is None:
             flush_rows()
             blocks.append(Paragraph(_MARKDOWN_HEADING.sub("", line).strip()))
