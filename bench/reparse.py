@@ -5,8 +5,9 @@ then, for SQLite and for PostgreSQL: imports them (archive + parse + store, the 
 takes first), re-parses them all with ``reparse --all --force`` (records compared, nothing changed to
 write) and once more after marking every report as made by an older parser (every report and its
 findings rewritten: the run after a parser upgrade). The same documents are also parsed bare with
-``parse_bytes``. Printed: documents per second, the ratio to bare parsing (target
-≥ 0.80, i.e. storage costs at most a fifth) and peak resident memory, sampled at 10 % and at 100 %
+``parse_bytes``. Printed: documents per second and the ratio to bare parsing; the share of each
+reparse spent inside the parser (target ≥ 80 %, i.e. storage costs at most a fifth; measured within
+the run, so a busy machine does not skew it); and peak resident memory, sampled at 10 % and at 100 %
 of the reparse to show it does not grow with the number of documents. Figures are printed, never
 asserted.
 
@@ -17,6 +18,7 @@ asserted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import resource
 import sys
@@ -29,6 +31,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, update
 
+import collector.reparse
 from collector.ingest import import_files
 from collector.reparse import Selection, reparse
 from parsers import parse_bytes
@@ -67,10 +70,8 @@ def peak_rss_mb() -> float:
 
 
 def reset_peak_rss() -> None:
-    try:
+    with contextlib.suppress(OSError):  # not Linux: the peak then covers the whole process
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass  # not Linux: the peak then covers the whole process
 
 
 def bare_parse(paths: list[Path]) -> float:
@@ -115,15 +116,40 @@ def checkpoints(total: int, samples: dict[str, float]) -> Callable[[int], None]:
     return on_batch
 
 
-def timed_reparse(db: Database, archive: Archive, total: int, batch_size: int, *, force: bool) -> tuple[float, dict]:
-    """Documents per second and peak memory (at 10 % and 100 %) of one reparse over every document."""
+@contextmanager
+def parse_clock() -> Iterator[list[float]]:
+    """Time spent inside ``parse_bytes`` during a run, so storage's share is measured under the same load.
+
+    The machine may be busy with other work; comparing a reparse with a bare parse timed minutes
+    earlier mixes that noise into the ratio, while the share of one run's own time does not.
+    """
+    spent = [0.0]
+
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return parse_bytes(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    collector.reparse.parse_bytes = timed
+    try:
+        yield spent
+    finally:
+        collector.reparse.parse_bytes = parse_bytes
+
+
+def timed_reparse(db: Database, archive: Archive, total: int, batch_size: int, *, force: bool) -> dict[str, float]:
+    """Documents per second, parse share and peak memory (at 10 % and 100 %) of one reparse of every document."""
     reset_peak_rss()
     samples: dict[str, float] = {}
-    started = time.perf_counter()
-    tally = reparse(db, archive, Selection(), force=force, batch_size=batch_size, on_batch=checkpoints(total, samples))
-    rate = total / (time.perf_counter() - started)
+    with parse_clock() as parsing:
+        started = time.perf_counter()
+        tally = reparse(db, archive, Selection(), force=force, batch_size=batch_size,
+                        on_batch=checkpoints(total, samples))
+        elapsed = time.perf_counter() - started
     assert tally.new + tally.changed + tally.unchanged + tally.failed == total, tally
-    return rate, samples
+    return {"rate": total / elapsed, "parse_share": parsing[0] / elapsed, **samples}
 
 
 def run_backend(name: str, db: Database, archive: Archive, paths: list[Path], bare: float, batch_size: int) -> None:
@@ -136,19 +162,21 @@ def run_backend(name: str, db: Database, archive: Archive, paths: list[Path], ba
     assert result.archived == len(paths), "generated documents must be distinct"
 
     print(f"{name}: reparse --all --force (records compared, nothing to write) …", flush=True)
-    forced, forced_memory = timed_reparse(db, archive, len(paths), batch_size, force=True)
-    print(f"{name}: reparse --all after a parser version bump (every report and its findings rewritten) …", flush=True)
+    forced = timed_reparse(db, archive, len(paths), batch_size, force=True)
+    print(f"{name}: reparse --all after a parser version bump (every report stamped again) …", flush=True)
     with db.engine.begin() as connection:
         connection.execute(update(Report).values(parser_version="bench-old"))
-    bumped, bumped_memory = timed_reparse(db, archive, len(paths), batch_size, force=False)
+    bumped = timed_reparse(db, archive, len(paths), batch_size, force=False)
 
-    print(f"  import                 {imported:8.1f} docs/s  {imported / bare:5.2f} × bare  peak RSS {import_peak:7.1f} MB")
-    for label, rate, memory in (("reparse --all --force", forced, forced_memory),
-                                ("reparse after bump", bumped, bumped_memory)):
-        print(f"  {label:22} {rate:8.1f} docs/s  {rate / bare:5.2f} × bare  peak RSS {memory['10%']:7.1f} MB at 10 %,"
-              f" {memory['100%']:7.1f} MB at 100 %")
-    verdict = "meets" if min(forced, bumped) / bare >= TARGET_RATIO else "MISSES"
-    print(f"  {verdict} the target: reparse at ≥ {TARGET_RATIO:.0%} of bare parse throughput", flush=True)
+    print(f"  import                 {imported:8.1f} docs/s  {imported / bare:5.2f} × bare  "
+          f"peak RSS {import_peak:7.1f} MB")
+    for label, run in (("reparse --all --force", forced), ("reparse after bump", bumped)):
+        print(f"  {label:22} {run['rate']:8.1f} docs/s  {run['rate'] / bare:5.2f} × bare  parsing "
+              f"{run['parse_share']:4.0%} of the run  "
+              f"peak RSS {run['10%']:7.1f} MB at 10 %, {run['100%']:7.1f} MB at 100 %")
+    worst = min(forced["parse_share"], bumped["parse_share"])
+    verdict = "meets" if worst >= TARGET_RATIO else "MISSES"
+    print(f"  {verdict} the target: parsing is ≥ {TARGET_RATIO:.0%} of each reparse (storage ≤ a fifth)", flush=True)
 
 
 def main() -> None:

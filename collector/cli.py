@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from collector.commands import parse as parse_commands
+from collector.commands import sample_portal as sample_portal_commands
+from collector.commands import storage as storage_commands
 
 app = typer.Typer(
     help="Find, read and judge government information-disclosure annual reports (政府信息公开工作年度报告).",
@@ -21,6 +23,8 @@ def main() -> None:
 
 
 parse_commands.register(app)
+sample_portal_commands.register(app)
+storage_commands.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m collector.cli`

@@ -1,0 +1,76 @@
+"""The content-addressed archive: bytes in, same bytes out, stored once, damage detected."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+
+import pytest
+
+from storage.archive import Archive
+from storage.errors import ArchiveError
+
+REPORT = "政府信息公开工作年度报告\n一、总体情况\n".encode() * 200
+
+
+def test_put_returns_sha256_and_get_returns_the_same_bytes(archive: Archive) -> None:
+    digest = archive.put(REPORT)
+    assert digest == hashlib.sha256(REPORT).hexdigest()
+    assert archive.get(digest) == REPORT
+
+
+def test_files_are_gzip_named_by_sha256_and_compressed(archive: Archive) -> None:
+    digest = archive.put(REPORT)
+    path = archive.path_for(digest)
+    assert path == archive.root / digest[:2] / f"{digest}.gz"
+    assert gzip.decompress(path.read_bytes()) == REPORT
+    assert path.stat().st_size < len(REPORT) / 4
+
+
+def test_same_bytes_are_stored_once(archive: Archive) -> None:
+    first = archive.put(REPORT)
+    mtime = archive.path_for(first).stat().st_mtime_ns
+    assert archive.put(REPORT) == first
+    assert archive.path_for(first).stat().st_mtime_ns == mtime
+    assert [path.name for path in archive.root.rglob("*") if path.is_file()] == [f"{first}.gz"]
+
+
+def test_empty_bytes_are_archived_too(archive: Archive) -> None:
+    assert archive.get(archive.put(b"")) == b""
+
+
+def test_missing_bytes_raise_archive_error(archive: Archive) -> None:
+    with pytest.raises(ArchiveError, match="not in the archive"):
+        archive.get("0" * 64)
+
+
+def test_damaged_file_raises_archive_error(archive: Archive) -> None:
+    digest = archive.put(REPORT)
+    archive.path_for(digest).write_bytes(b"\x1f\x8b garbage")
+    with pytest.raises(ArchiveError, match="damaged"):
+        archive.get(digest)
+
+
+def test_file_holding_other_bytes_raises_archive_error(archive: Archive) -> None:
+    digest = archive.put(REPORT)
+    archive.path_for(digest).write_bytes(gzip.compress(b"something else"))
+    with pytest.raises(ArchiveError, match="does not hold these bytes"):
+        archive.get(digest)
+
+
+def test_a_failed_write_leaves_no_file_behind(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("storage.archive.os.replace", refuse)
+    with pytest.raises(OSError):
+        archive.put(REPORT)
+    assert [path for path in archive.root.rglob("*") if path.is_file()] == []
+
+
+def test_root_defaults_to_environment_then_var_archive(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.delenv("COLLECTOR_ARCHIVE", raising=False)
+    assert str(Archive().root) == "var/archive"
+    monkeypatch.setenv("COLLECTOR_ARCHIVE", str(tmp_path))
+    assert Archive().root == tmp_path
+    assert Archive(tmp_path / "x").root == tmp_path / "x"
