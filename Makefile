@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test bench clean
 
 $(STAMP): pyproject.toml
-	bash .ci/system-packages || echo "warning: could not install wv; .doc/.wps reports will be unreadable"
+	bash .ci/system-packages || echo "warning: could not install wv/chromium: .doc/.wps reports will be unreadable"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'

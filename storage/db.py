@@ -14,8 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -135,3 +137,11 @@ def first_line(exc: SQLAlchemyError) -> str:
     """The driver's own message, first line only (SQLAlchemy appends SQL and a help link)."""
     original = getattr(exc, "orig", None) or exc
     return (str(original).strip().splitlines() or [type(original).__name__])[0]
+
+
+_DIALECT_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def upsert_insert(connection: Connection, model: type) -> Any:
+    """An INSERT for ``model`` that supports ``on_conflict_do_update`` on this connection's database."""
+    return _DIALECT_INSERT[connection.dialect.name](model)

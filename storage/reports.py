@@ -16,8 +16,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from storage.db import upsert_insert
 from storage.models import Finding, Report
 
 
@@ -38,7 +38,6 @@ class ReportRow:
     findings: Sequence[dict[str, str]] = field(default_factory=tuple)
 
 
-_UPSERT_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def _values(row: ReportRow, parsed_at: datetime) -> dict[str, Any]:
@@ -61,7 +60,7 @@ def save_reports(connection: Connection, rows: Sequence[ReportRow], parsed_at: d
     if not rows:
         return
     ordered = sorted(rows, key=lambda row: row.document_id)
-    statement = _UPSERT_INSERT[connection.dialect.name](Report)
+    statement = upsert_insert(connection, Report)
     updated = {column: statement.excluded[column] for column in _values(ordered[0], parsed_at)
                if column != "document_id"}
     statement = statement.on_conflict_do_update(index_elements=[Report.document_id], set_=updated)

@@ -8,8 +8,6 @@ end in one line on stderr and exit status 1, never a traceback.
 
 from __future__ import annotations
 
-import functools
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -24,76 +22,28 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 
 from collector import exports
 from collector.errors import CollectorError
+from collector.commands.common import DbOption, err, one_line_errors, open_db, out
 from collector.ingest import collect_files, import_files
-from collector.registry import DEFAULT_PATH, RegistryInvalid, list_agencies, load_registry, sync_registry
+from collector.registry import DEFAULT_PATH, list_agencies, load_registry, sync_registry
 from collector.reparse import DEFAULT_BATCH_SIZE, Change, Selection, Tally, reparse
 from parsers import PARSER_VERSION
 from storage.archive import Archive
-from storage.db import Database, first_line, open_database
-from storage.errors import StorageError
 from storage.migrate import current_revision
 
-out = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 #: Importing more files than this shows a progress bar.
 _PROGRESS_THRESHOLD = 5
 #: A table written to a file is not wrapped to a terminal's width.
 _FILE_TABLE_WIDTH = 1000
 
-DbOption = Annotated[str | None, typer.Option(
-    "--db", metavar="URL", show_default=False,
-    help="Database URL, e.g. postgresql://user@host/db (default: $COLLECTOR_DB_URL, else sqlite:///var/collector.db)")]
 ArchiveOption = Annotated[Path | None, typer.Option(
     "--archive", metavar="DIR", show_default=False,
     help="Directory of the raw-bytes archive (default: $COLLECTOR_ARCHIVE, else var/archive)")]
 AgencyOption = Annotated[str | None, typer.Option("--agency", metavar="ID", help="Agency id from the registry.")]
 YearOption = Annotated[int | None, typer.Option("--year", metavar="YYYY", help="Report year.")]
-
-
-def _one_line_errors(command: Callable[..., None]) -> Callable[..., None]:
-    """Report expected failures as one line and exit 1 (130 when interrupted)."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs) -> None:
-        try:
-            command(*args, **kwargs)
-        except RegistryInvalid as exc:
-            for problem in exc.problems:
-                err.print(f"[red]error:[/red] {escape(problem)}")
-            err.print(f"{exc}: nothing was synced")
-            raise typer.Exit(1) from None
-        except (CollectorError, StorageError) as exc:
-            err.print(f"[red]error:[/red] {escape(str(exc))}")
-            raise typer.Exit(1) from None
-        except SQLAlchemyError as exc:
-            err.print(f"[red]database error:[/red] {escape(first_line(exc))}")
-            raise typer.Exit(1) from None
-        except BrokenPipeError:  # the reader (`| head`) has gone: stop quietly
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(1) from None
-        except OSError as exc:
-            err.print(f"[red]error:[/red] {escape(exc.filename or '')}{': ' if exc.filename else ''}"
-                      f"{escape(exc.strerror or str(exc))}")
-            raise typer.Exit(1) from None
-        except KeyboardInterrupt:
-            err.print("interrupted: finished batches are stored; run the command again to finish")
-            raise typer.Exit(130) from None
-
-    return wrapper
-
-
-@contextmanager
-def _database(url: str | None) -> Iterator[Database]:
-    database = open_database(url)
-    try:
-        yield database
-    finally:
-        database.close()
 
 
 @contextmanager
@@ -128,10 +78,10 @@ db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 
 
 @db_app.command("upgrade")
-@_one_line_errors
+@one_line_errors
 def db_upgrade(db: DbOption = None) -> None:
     """Create the database or apply pending migrations (every command also does this on first use)."""
-    with _database(db) as database, database.engine.connect() as connection:
+    with open_db(db) as database, database.engine.connect() as connection:
         out.print(f"{database.display_url}: schema at revision {current_revision(connection)} (latest)")
 
 
@@ -141,14 +91,14 @@ agencies_app = typer.Typer(help="The agency registry (config/agencies.yaml).", n
 
 
 @agencies_app.command("sync")
-@_one_line_errors
+@one_line_errors
 def agencies_sync(
     file: Annotated[Path, typer.Option("--file", metavar="PATH", help="Registry file.")] = DEFAULT_PATH,
     db: DbOption = None,
 ) -> None:
     """Validate the registry file and upsert its agencies (nothing is written unless the whole file is valid)."""
     registry = load_registry(file)
-    with _database(db) as database:
+    with open_db(db) as database:
         result = sync_registry(database, registry)
     out.print(f"{file}: {len(registry.agencies)} agencies: {result.new} new, {result.updated} updated, "
               f"{result.unchanged} unchanged")
@@ -158,14 +108,14 @@ def agencies_sync(
 
 
 @agencies_app.command("list")
-@_one_line_errors
+@one_line_errors
 def agencies_list(
     region: Annotated[str | None, typer.Option(
         "--region", metavar="CODE", help="GB/T 2260 code; 410000 lists all of Henan, 410700 all of Xinxiang.")] = None,
     db: DbOption = None,
 ) -> None:
     """Print the agencies in the database."""
-    with _database(db) as database:
+    with open_db(db) as database:
         agencies = list_agencies(database, region)
     table = Table("id", "name", "kind", "level", "region", "verified", "portal", box=box.SIMPLE)
     for column in table.columns:  # ids are copied into other commands: never cut them
@@ -180,7 +130,7 @@ def agencies_list(
 
 # --- collector import ------------------------------------------------------------------------------------------
 
-@_one_line_errors
+@one_line_errors
 def import_command(
     paths: Annotated[list[Path], typer.Argument(help="Report files, or directories to walk.", show_default=False)],
     agency: Annotated[str | None, typer.Option("--agency", metavar="ID",
@@ -192,7 +142,7 @@ def import_command(
 ) -> None:
     """Archive local report files, record them as documents and parse them."""
     files = collect_files(paths)
-    with _database(db) as database, _progress(len(files) > _PROGRESS_THRESHOLD) as progress:
+    with open_db(db) as database, _progress(len(files) > _PROGRESS_THRESHOLD) as progress:
         _, on_file = _tracked(progress, "archiving", total=len(files))
         on_parse_start, on_parse_batch = _tracked(progress, "parsing")
         result = import_files(database, Archive(archive), files, agency_id=agency, url=url, on_file=on_file,
@@ -218,7 +168,7 @@ def _short(value: object) -> str:
     return f"[{len(value)} items]" if isinstance(value, list) else "null" if value is None else str(value)
 
 
-@_one_line_errors
+@one_line_errors
 def reparse_command(
     all_documents: Annotated[bool, typer.Option("--all", help="Every archived document.")] = False,
     agency: AgencyOption = None,
@@ -240,7 +190,7 @@ def reparse_command(
         raise CollectorError("say which documents: --all, or any of --agency, --year, --since"
                              if not filtered else "--all cannot be combined with --agency, --year or --since")
     selection = Selection(agency_id=agency, year=year, since=since.date() if since else None)
-    with _database(db) as database, _progress(True) as progress:
+    with open_db(db) as database, _progress(True) as progress:
         on_start, on_batch = _tracked(progress, "reparsing")
         tally = reparse(database, Archive(archive), selection, force=force, dry_run=dry_run, batch_size=batch_size,
                         on_start=on_start, on_batch=on_batch, on_change=_print_change, on_problem=_print_problem)
@@ -257,7 +207,7 @@ class ExportFormat(StrEnum):
     xlsx = "xlsx"
 
 
-@_one_line_errors
+@one_line_errors
 def reports_command(
     agency: AgencyOption = None,
     year: YearOption = None,
@@ -273,7 +223,7 @@ def reports_command(
         raise CollectorError("--format xlsx needs --output FILE")
     if export_format is ExportFormat.table and wide:
         raise CollectorError("--wide has a column per cell, too many for a terminal: use --format csv, json or xlsx")
-    with _database(db) as database:
+    with open_db(db) as database:
         if wide:
             columns, rows = exports.wide_rows(database, agency, year)
         else:
