@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from html import escape
 
-from collector.sample.blocks import Block, Heading, Paragraph, RenderContext
+from collector.sample.blocks import Block, Heading, RenderContext
 from collector.sample.tables import Cell, Kind, TableModel
 
 _COLUMN_NAMES = ("政府信息公开年报", "信息公开年报", "政府信息公开工作年度报告")

@@ -276,7 +276,7 @@ class Family(ABC):
         """The 来源/时间 line; it carries the date only where the item's date style puts it there."""
         source = f"来源：{escape(self.ctx.roster[item.owner].name)}"
         date = self.date_text(item)
-        return f'<div class="info">' + (f"<span>{date}</span>　" if date else "") + f"<span>{source}</span></div>"
+        return '<div class="info">' + (f"<span>{date}</span>　" if date else "") + f"<span>{source}</span></div>"
 
     def date_text(self, item: Item) -> str:
         """``发布时间：2022-02-08 16:34`` (label varies by document), or "" when the page shows no date."""
