@@ -5,8 +5,10 @@ from __future__ import annotations
 import typer
 
 from collector.commands import compliance as compliance_commands
+from collector.commands import crawl as crawl_commands
 from collector.commands import parse as parse_commands
 from collector.commands import sample_portal as sample_portal_commands
+from collector.commands import service as service_commands
 from collector.commands import storage as storage_commands
 
 app = typer.Typer(
@@ -26,7 +28,9 @@ def main() -> None:
 parse_commands.register(app)
 sample_portal_commands.register(app)
 storage_commands.register(app)
+crawl_commands.register(app)
 compliance_commands.register(app)
+service_commands.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m collector.cli`

@@ -291,6 +291,11 @@ def load_registry(path: Path = DEFAULT_PATH) -> Registry:
                     allow_private_hosts=document.get("allow_private_hosts", False))
 
 
+def township_deadline(path: Path) -> str | None:
+    """``defaults.township_deadline`` (MM-DD) of the registry file, when the file and the default exist."""
+    return load_registry(path).defaults.get("township_deadline") if path.exists() else None
+
+
 @dataclass(frozen=True)
 class SyncResult:
     new: int

@@ -14,14 +14,17 @@ _KEY = ("agency_id", "year")
 
 
 def previous_statuses(connection: Connection, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], dict[str, Any]]:
-    """The stored judgment (status, days late, report, published date) of each ``(agency_id, year)``."""
+    """The stored judgment of each ``(agency_id, year)``: status, days late, report, published date, and the
+    revision dates and removal the evidence recorded."""
     if not keys:
         return {}
     query = (select(Compliance.agency_id, Compliance.year, Compliance.status, Compliance.days_late,
-                    Compliance.report_id, Compliance.published_at)
+                    Compliance.report_id, Compliance.published_at, Compliance.evidence)
              .where(tuple_(Compliance.agency_id, Compliance.year).in_(list(keys))))
     return {(row.agency_id, row.year): {"status": row.status, "days_late": row.days_late, "report_id": row.report_id,
-                                        "published_at": row.published_at}
+                                        "published_at": row.published_at,
+                                        "revised": (row.evidence or {}).get("revised", []),
+                                        "removed": (row.evidence or {}).get("removed", False)}
             for row in connection.execute(query)}
 
 

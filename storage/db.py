@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,12 @@ def first_line(exc: SQLAlchemyError) -> str:
     """The driver's own message, first line only (SQLAlchemy appends SQL and a help link)."""
     original = getattr(exc, "orig", None) or exc
     return (str(original).strip().splitlines() or [type(original).__name__])[0]
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC, the zone every stored time is in: SQLite keeps a datetime's wall time and drops its
+    offset, so a time written in another zone would read back shifted. Naive times are taken as UTC."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 _DIALECT_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}

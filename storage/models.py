@@ -217,3 +217,38 @@ class CrawlOutcome(Base):
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime]
     duration_s: Mapped[float] = mapped_column(Float)
+
+
+class Event(Base):
+    """A change the nightly snapshot noticed (a report appeared, an agency became late, a portal kept failing…).
+
+    Written once, when the change is first seen, so listing and notifying never repeat it. ``detail``
+    holds what the change was about (statuses before and after, dates, days late, the report URL,
+    the consecutive nights of a failing portal); ``delivered_to`` names the notifiers that sent it.
+    """
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), index=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int | None]  # the report year; None for events about the portal
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"))
+    detail: Mapped[dict[str, Any]]
+    delivered_to: Mapped[list[str]] = mapped_column(default=list)
+
+
+class ServiceLock(Base):
+    """A named lock shared by every process on the database: one row per held lock, taken by atomic upsert.
+
+    A holder extends ``expires_at`` while it works (a heartbeat); a holder that died stops doing so,
+    and the lock can be taken over once it has expired.
+    """
+
+    __tablename__ = "service_locks"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    acquired_at: Mapped[datetime]
+    expires_at: Mapped[datetime]

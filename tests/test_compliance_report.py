@@ -61,7 +61,7 @@ def test_json_csv_and_xlsx_outputs(stored, db_url, tmp_path):
     assert runner.invoke(app, [*base, "--format", "xlsx", "--out", str(workbook_path)]).exit_code == 0
     workbook = load_workbook(workbook_path)
     assert workbook.sheetnames == ["agencies", "by_region", "by_level", "by_kind"]
-    urls = [cell.value for cell in workbook["agencies"]["P"]]
+    urls = [cell.value for cell in workbook["agencies"]["Q"]]
     assert "'" + HOSTILE_URL in urls and HOSTILE_URL not in urls
 
 

@@ -20,7 +20,7 @@ from collector.compliance.html_report import write_html
 from collector.compliance.outputs import print_table, write_csv, write_json, write_xlsx
 from collector.compliance.run import run_compliance
 from collector.errors import CollectorError
-from collector.registry import DEFAULT_PATH, load_registry
+from collector.registry import DEFAULT_PATH, township_deadline
 
 
 class Format(StrEnum):
@@ -29,11 +29,6 @@ class Format(StrEnum):
     json = "json"
     xlsx = "xlsx"
     html = "html"
-
-
-def _township_deadline(registry: Path) -> str | None:
-    """``defaults.township_deadline`` of the registry file, when there is one."""
-    return load_registry(registry).defaults.get("township_deadline") if registry.exists() else None
 
 
 @one_line_errors
@@ -52,7 +47,7 @@ def compliance(
         day = date.fromisoformat(as_of) if as_of else date.today()
     except ValueError:
         raise CollectorError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)") from None
-    filters = Filters(year, day, region, kind, _township_deadline(registry))
+    filters = Filters(year, day, region, kind, township_deadline(registry))
     with open_db(db) as database:
         result = run_compliance(database, filters)
     if output_format is Format.table:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Connection, select
 
+from storage.db import as_utc
 from storage.models import CrawlOutcome
 
 
@@ -21,8 +22,18 @@ class PortalHealth:
 
 
 def load_health(connection: Connection, as_of: date) -> dict[str, PortalHealth]:
-    """Each agency's latest crawl outcome finished on or before ``as_of``."""
-    query = (select(CrawlOutcome.agency_id, CrawlOutcome.status, CrawlOutcome.reason)
-             .where(CrawlOutcome.finished_at < datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=UTC))
-             .order_by(CrawlOutcome.finished_at))
-    return {agency_id: PortalHealth(status, reason) for agency_id, status, reason in connection.execute(query)}
+    """Each agency's latest crawl outcome on or before ``as_of``, else its first one after.
+
+    Judging a past date from a later crawl is sound: a report published by then is still listed,
+    and a portal readable now was readable for that question.
+    """
+    cutoff = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=UTC)
+    query = select(CrawlOutcome.agency_id, CrawlOutcome.status, CrawlOutcome.reason, CrawlOutcome.finished_at)
+    before: dict[str, PortalHealth] = {}
+    after: dict[str, PortalHealth] = {}
+    for agency_id, status, reason, finished in connection.execute(query.order_by(CrawlOutcome.finished_at)):
+        if as_utc(finished) < cutoff:
+            before[agency_id] = PortalHealth(status, reason)
+        else:
+            after.setdefault(agency_id, PortalHealth(status, reason))
+    return {**after, **before}

@@ -24,7 +24,7 @@ from collector.exports import neutralise
 
 FLAT_COLUMNS = ("agency_id", "agency", "region", "level", "kind", "year", "deadline", "deadline_assumed",
                 "published_at", "evidence", "no_later_than", "conflicts", "days_late", "status", "reason",
-                "report_url", "document_id", "report_id", "errors", "warnings", "infos", "top_findings",
+                "report_title", "report_url", "document_id", "report_id", "errors", "warnings", "infos", "top_findings",
                 "cross_year")
 _STATUS_STYLE = {"on_time": "green", "late": "yellow", "missing": "red", "unknown": "magenta", "not_yet_due": "dim"}
 
@@ -38,7 +38,13 @@ def flat(row: dict) -> dict:
             "cross_year": "; ".join(row["cross_year"])}
 
 
+#: Piped or logged output is not squeezed into 80 columns: nobody reads it on a narrow terminal.
+_PLAIN_WIDTH = 200
+
+
 def print_table(console: Console, rows: Sequence[dict], rollups: dict[str, list[dict]]) -> None:
+    if not console.is_terminal:
+        console = Console(file=console.file, width=_PLAIN_WIDTH, soft_wrap=True, highlight=False)
     table = Table(box=box.SIMPLE_HEAD, title=f"Compliance, report year {rows[0]['year'] if rows else '—'}")
     for header in ("agency", "kind", "deadline", "published", "status", "days late", "findings"):
         table.add_column(header)

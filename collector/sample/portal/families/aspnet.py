@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from html import escape
 
 from collector.sample.portal import chrome
-from collector.sample.portal.families.base import Family, SiteContext
+from collector.sample.portal.families.base import Family, SiteContext, node_rank
 from collector.sample.portal.plan import WORK_REPORT_NODE, Item
 from collector.sample.portal.rng import digest, hex_id
 
@@ -31,7 +31,7 @@ class AspNet(Family):
         return f"/xxgk/{slug}.aspx"
 
     def column_id(self, node: str) -> int:
-        return self.cid if not node else self.cid + 1 + digest(self.seed, self.agency.index, node) % 500
+        return self.cid if not node else self.cid + 1 + node_rank(node) * 11 + digest(self.seed, self.agency.index) % 11
 
     def column_path(self) -> str:
         return self.node_path("")

@@ -370,6 +370,17 @@ class Family(ABC):
         return self.html_response(self.page("搜索结果", f"<p>找到约{page_number * 10 + 7}条结果</p>" + chrome.link_list(links)))
 
 
+def node_rank(node: str) -> int:
+    """A small number distinct for every list node (root, years, unit sub-trees, 政府工作报告).
+
+    Families derive column, channel and category ids from it, so two nodes of one site can never
+    share an id (ids drawn from a digest modulo a range collided and hid a whole year's list).
+    """
+    if node.isdigit():
+        return int(node) - 1990
+    return {"": 0, "bj": 1, "bm": 2, "xzjd": 3, WORK_REPORT_NODE: 4}[node]
+
+
 def int_param(fields: dict[str, str], name: str, default: int) -> int:
     """An integer request parameter; ``default`` when it is missing or not a number (crawlers send anything)."""
     value = fields.get(name, "")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 
 from collector.sample.portal.bodies import FILE_EXTENSIONS
-from collector.sample.portal.families.base import Family, SiteContext, int_param, json_response
+from collector.sample.portal.families.base import Family, SiteContext, int_param, json_response, node_rank
 from collector.sample.portal.plan import Item
 from collector.sample.portal.protocol import Request, Response
 from collector.sample.portal.rng import digest
@@ -32,7 +32,7 @@ class Gkmlpt(Family):
         self.categories: dict[int, Sequence[Item]] = {}
 
     def category(self, node: str) -> int:
-        return 2000 + digest(self.seed, self.agency.index, "cat", node) % 7000
+        return 2000 + node_rank(node) * 173 + digest(self.seed, self.agency.index, "cat") % 173
 
     def section_path(self, slug: str) -> str:
         return f"/gkmlpt/{slug}"

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from collector.sample.portal import chrome
 from collector.sample.portal.bodies import FILE_EXTENSIONS
-from collector.sample.portal.families.base import Family, SiteContext, int_param, json_response
+from collector.sample.portal.families.base import Family, SiteContext, int_param, json_response, node_rank
 from collector.sample.portal.plan import Item
 from collector.sample.portal.protocol import Request, Response
 from collector.sample.portal.rng import digest, hex_id
@@ -45,7 +45,7 @@ class Hanweb(Family):
 
     def column_id(self, node: str) -> int:
         """Column ids: 年报 root right after the 专栏, sub-columns further on, stable per node."""
-        return self.col_base + 2 + (0 if not node else 1 + digest(self.seed, self.agency.index, node) % 9000)
+        return self.col_base + 2 + (0 if not node else 1 + node_rank(node) * 97 + digest(self.seed, self.agency.index) % 97)
 
     def section_path(self, slug: str) -> str:
         return self.col_path(self.col_base + 20_000 + digest(slug) % 1000)

@@ -15,7 +15,7 @@ from datetime import date
 
 from collector.sample.portal import chrome
 from collector.sample.portal.bodies import FILE_EXTENSIONS
-from collector.sample.portal.families.base import Family, SiteContext, directory, int_param, json_response
+from collector.sample.portal.families.base import Family, SiteContext, directory, int_param, json_response, node_rank
 from collector.sample.portal.plan import WORK_REPORT_NODE, Item
 from collector.sample.portal.protocol import Request, Response
 from collector.sample.portal.rng import digest
@@ -110,7 +110,7 @@ class TrsDynamic(Trs):
         self.api_nodes: dict[str, Sequence[Item]] = {}
 
     def chnlid(self, node: str) -> str:
-        return str(1800 + digest(self.seed, self.agency.index, node) % 199)
+        return str(1800 + node_rank(node) * 5 + digest(self.seed, self.agency.index) % 5)
 
     def add_list(self, node: str, items: Sequence[Item], title: str) -> None:
         pages = self.chunks(items)

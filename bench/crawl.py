@@ -1,0 +1,203 @@
+"""Crawl throughput over a 1,000-agency sample farm: politeness off, a bare Scrapy ceiling, default politeness.
+
+The farm runs in its own process (one core), the crawls in others, one at a time, all on 127.0.0.1;
+the crawlers resolve ``*.sample.test`` with ``SampleResolver`` only. Report layouts are forced to the
+HTML ones so that the farm's PDF/DOCX rendering (tens of milliseconds a file, one core) does not
+become what is measured; faults are off so every run does the same work.
+
+1. ``collector crawl --no-politeness`` (parsing left for later, as ``collector reparse`` does it): the
+   farm records every request it answers.
+2. A bare Scrapy spider replays exactly those requests with the same settings and a callback that
+   does nothing: the ceiling. Target: run 1 reaches at least 70 % of its pages per second.
+3. ``collector crawl`` with the default politeness (1 s ± 50 % per host, AutoThrottle); printed with
+   the lower bound the per-host delays impose (the busiest host's requests × the delay).
+
+Each crawl prints pages (responses) per second, time to full coverage (every agency's outcome
+written) and the crawl process's peak resident memory (target < 500 MB). Prints, never asserts.
+
+    .venv/bin/python bench/crawl.py [--agencies 1000] [--seed 3] [--skip-polite] [--timeout 1200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import resource
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HTML_LAYOUTS = ("html_word", "html_clean", "html_script", "pipes")
+TARGET_RATIO = 0.70
+TARGET_MEMORY_MB = 500
+
+
+# --- the farm (child process) ----------------------------------------------------------------------------------
+
+def serve(agencies: int, seed: int, channel) -> None:
+    """Serve the farm; answer ``record`` (start recording), ``take`` (the requests since) and ``stop``."""
+    from collector.sample.portal import SamplePortal
+
+    overrides = {index: {"layouts": HTML_LAYOUTS} for index in range(agencies)}
+    portal = SamplePortal(agencies=agencies, seed=seed, fault_rate=0, overrides=overrides)
+    recorded: list[tuple[str, str, str, str]] = []
+    recording = [False]
+    handle = portal.farm.handle
+
+    def recorder(request):
+        if recording[0]:
+            recorded.append((request.host, request.method, request.target, request.body.decode("utf-8", "replace")))
+        return handle(request)
+
+    portal.farm.handle = recorder
+    port = portal.start()
+    registry = Path(tempfile.mkdtemp(prefix="bench-crawl-")) / "agencies.yaml"
+    portal.write_registry(registry)
+    channel.send((port, str(registry)))
+    while (command := channel.recv()) != "stop":
+        if command == "record":
+            recorded.clear()
+            recording[0] = True
+        elif command == "take":
+            recording[0] = False
+            channel.send(list(recorded))
+    portal.stop()
+
+
+# --- one crawl (child process: the reactor starts once per process) --------------------------------------------
+
+RESOLVER = {"TWISTED_DNS_RESOLVER": "collector.sample.resolver.SampleResolver", "LOG_LEVEL": "WARNING",
+            "COLLECTOR_PARSE_AFTER_CRAWL": False}
+
+
+def crawl_child(mode: str, registry: str, work: str, replay: str | None, timeout: float) -> None:
+    """Run one crawl in this process and print its figures as one JSON line."""
+    from scrapy import Request, Spider
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from collector.commands.crawl import IMPOLITE
+    from collector.crawl.throttle import keep_slot_limits
+
+    settings = Settings()
+    settings.setmodule("collector.settings", priority="project")
+    if mode != "polite":
+        settings.setdict(IMPOLITE, priority="cmdline")
+    settings.setdict({**RESOLVER, "CLOSESPIDER_TIMEOUT": timeout}, priority="cmdline")
+    import os
+    for item in filter(None, os.environ.get("BENCH_EXTRA", "").split(";")):
+        key, _, value = item.partition("=")
+        settings.set(key, json.loads(value), priority="cmdline")
+
+    class BareSpider(Spider):
+        """Fetches a fixed request list and does nothing with the answers: what Scrapy alone costs."""
+
+        name = "bare"
+        allow_private_hosts = True
+
+        @classmethod
+        def update_settings(cls, spider_settings) -> None:
+            super().update_settings(spider_settings)
+            keep_slot_limits(spider_settings)
+
+        async def start(self):
+            for url, method, body in json.loads(Path(replay).read_text()):
+                yield Request(url, method=method, body=body or None, callback=self.ignore, dont_filter=True,
+                              headers={"Content-Type": "application/x-www-form-urlencoded"} if body else None)
+
+        def ignore(self, response):
+            return None
+
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(BareSpider if mode == "bare" else "portal")
+    arguments = {} if mode == "bare" else {"agencies": registry, "db": f"sqlite:///{work}/collector.db",
+                                           "archive": f"{work}/archive"}
+    process.crawl(crawler, **arguments)
+    process.start()
+    stats = crawler.stats.get_stats()
+    elapsed = stats.get("elapsed_time_seconds") or 1e-9
+    responses = stats.get("downloader/response_count", 0)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({
+        "responses": responses, "elapsed": elapsed, "pages_per_s": responses / elapsed,
+        "peak_rss_mb": usage.ru_maxrss / 1024, "cpu_s": usage.ru_utime + usage.ru_stime,
+        "statuses": {key.rsplit("/", 1)[1]: value for key, value in stats.items()
+                     if key.startswith("collector/agencies/")},
+        "reason": stats.get("finish_reason")}))
+
+
+def run_child(mode: str, registry: str, replay: str | None, timeout: float) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"bench-{mode}-") as work:
+        command = [sys.executable, __file__, "--child", mode, "--registry", registry, "--work", work,
+                   "--timeout", str(timeout)] + (["--replay", replay] if replay else [])
+        completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=timeout + 300)
+        if completed.returncode != 0:
+            sys.exit(f"{mode} crawl failed:\n{completed.stderr[-3000:]}")
+        return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def report(label: str, figures: dict) -> None:
+    statuses = ", ".join(f"{status} {count}" for status, count in sorted(figures["statuses"].items())) or "-"
+    print(f"  {label:<28} {figures['responses']:>7} pages in {figures['elapsed']:7.1f} s = "
+          f"{figures['pages_per_s']:6.1f} pages/s   crawler CPU {figures['cpu_s']:6.1f} s   "
+          f"peak RSS {figures['peak_rss_mb']:6.1f} MB   "
+          f"[{figures['reason']}; {statuses}]", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--agencies", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=1200, help="bound of each crawl, in seconds")
+    parser.add_argument("--skip-polite", action="store_true", help="leave out the default-politeness crawl")
+    parser.add_argument("--child", choices=("impolite", "bare", "polite"), help=argparse.SUPPRESS)
+    parser.add_argument("--registry", help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    parser.add_argument("--replay", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        crawl_child(args.child, args.registry, args.work, args.replay, args.timeout)
+        return
+
+    context = multiprocessing.get_context("spawn")
+    channel, farm_end = context.Pipe()
+    farm = context.Process(target=serve, args=(args.agencies, args.seed, farm_end), daemon=True)
+    farm.start()
+    port, registry = channel.recv()
+    print(f"farm of {args.agencies} agencies (HTML layouts, no faults) on 127.0.0.1:{port}, seed {args.seed}",
+          flush=True)
+    try:
+        channel.send("record")
+        impolite = run_child("impolite", registry, None, args.timeout)
+        channel.send("take")
+        requests = [(f"http://{host}:{port}{target}", method, body) for host, method, target, body in channel.recv()
+                    if not target.startswith("/robots.txt")]
+        per_host = Counter(url.split("/")[2] for url, _, _ in requests)
+        replay = Path(registry).with_name("replay.json")
+        replay.write_text(json.dumps(requests))
+        report("politeness off", impolite)
+        bare = run_child("bare", registry, str(replay), args.timeout)
+        report("bare Scrapy, same requests", bare)
+        ratio = impolite["pages_per_s"] / bare["pages_per_s"]
+        print(f"  politeness off reaches {ratio:.0%} of the bare spider's pages/s "
+              f"({'meets' if ratio >= TARGET_RATIO else 'MISSES'} the {TARGET_RATIO:.0%} target); peak memory "
+              f"{'meets' if impolite['peak_rss_mb'] < TARGET_MEMORY_MB else 'MISSES'} the {TARGET_MEMORY_MB} MB target",
+              flush=True)
+        if not args.skip_polite:
+            polite = run_child("polite", registry, None, args.timeout)
+            report("default politeness", polite)
+            busiest = max(per_host.values())
+            print(f"  per-host bound: the busiest host needs {busiest} requests × 1.0 s delay ≈ {busiest:.0f} s; "
+                  f"the crawler alone needs ≈ {polite['responses'] / bare['pages_per_s']:.0f} s at the bare rate "
+                  f"({polite['elapsed']:.0f} s measured)", flush=True)
+    finally:
+        channel.send("stop")
+        farm.join(timeout=60)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,219 @@
+"""Reading one fetched page: its text in the right encoding, its links with their context, its title, its files.
+
+Portals lie about encodings (portals.md §8: a ``gb2312`` header on a UTF-8 page, GBK with no
+declaration at all), and a garbled title cannot be classified, so pages are decoded by validity
+first: bytes that are valid UTF-8 are UTF-8 (GBK text practically never is), otherwise the declared
+charset with gb2312/gbk widened to gb18030, otherwise gb18030. The page is parsed once with lxml;
+everything else here reads that tree.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from urllib.parse import unquote, urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from collector.crawl import patterns
+
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
+
+
+def _declared_charset(body: bytes, content_type: str | None) -> str | None:
+    for source in ((content_type or "").encode("latin-1", "replace"), body[:2048]):
+        match = _CHARSET.search(source)
+        if match:
+            name = match[1].decode("ascii", "replace").lower()
+            return _WIDER.get(name, name)
+    return None
+
+
+def decode(body: bytes, content_type: str | None = None) -> str:
+    """The page's text: UTF-8 when the bytes are valid UTF-8, else the declared charset, else GB18030."""
+    if body.startswith(codecs.BOM_UTF8):
+        return body[len(codecs.BOM_UTF8):].decode("utf-8", "replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    charset = _declared_charset(body, content_type)
+    try:
+        return body.decode(charset if charset and charset != "utf-8" else "gb18030", "replace")
+    except LookupError:
+        return body.decode("gb18030", "replace")
+
+
+def parse_date(text: str) -> date | None:
+    """The first ``2022-02-08`` / ``2022年2月8日`` / ``2022/02/08`` in ``text`` that is a real day."""
+    for match in patterns.DATE.finditer(text):
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """One link: where it goes, what it says (text and ``title`` attribute) and what is printed beside it."""
+
+    url: str
+    host: str
+    text: str    # as printed (white space tidied)
+    folded: str  # full-width folded, for matching
+    title: str | None
+    date: date | None  # only for links outside the page furniture (list entries)
+    in_pager: bool
+    in_chrome: bool
+
+
+def _date_beside(element: etree._Element, folded: str) -> date | None:
+    """The date printed next to a link, in the same list item or table row (not inside the link text)."""
+    parent = element.getparent()
+    if parent is None:
+        return None
+    return parse_date(patterns.fold(parent.text_content()).replace(folded, " ", 1))
+
+
+def _marks(element: etree._Element) -> str:
+    """``class`` and ``id`` of ``element`` and its ancestors, joined, for container tests."""
+    parts = []
+    while element is not None:
+        parts.append(element.get("class") or "")
+        parts.append(element.get("id") or "")
+        element = element.getparent()
+    return " ".join(parts)
+
+
+class Page:
+    """An HTML page (or fragment) at ``url``, decoded and parsed on first use."""
+
+    def __init__(self, url: str, text: str) -> None:
+        self.url = url
+        self.text = text
+
+    @classmethod
+    def from_bytes(cls, url: str, body: bytes, content_type: str | None = None) -> Page:
+        return cls(url, decode(body, content_type))
+
+    @cached_property
+    def root(self) -> etree._Element:
+        text = _XML_DECLARATION.sub("", self.text, count=1)
+        try:
+            return lxml.html.document_fromstring(text) if text.strip() else lxml.html.fromstring("<html></html>")
+        except (etree.ParserError, ValueError):
+            return lxml.html.fromstring("<html></html>")
+
+    @cached_property
+    def _origin(self) -> str:
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def _link(self, href: str) -> tuple[str, str] | None:
+        """``(absolute URL, host)`` of ``href``; site-absolute paths, the usual case, skip ``urljoin``."""
+        href = href.strip()
+        if not href or patterns.NOT_A_LINK.search(href):
+            return None
+        if href.startswith("/") and not href.startswith("//") and "/./" not in href and "/../" not in href:
+            return (self._origin + href).split("#", 1)[0], self.host or ""
+        url = urljoin(self.url, href)
+        parts = urlsplit(url)
+        return (url.split("#", 1)[0], parts.hostname or "") if parts.scheme in ("http", "https") else None
+
+    def resolve(self, href: str) -> str | None:
+        """The absolute URL of ``href``, or None for scripts, anchors and template placeholders."""
+        link = self._link(href)
+        return link[0] if link else None
+
+    @cached_property
+    def host(self) -> str | None:
+        return urlsplit(self.url).hostname
+
+    @cached_property
+    def anchors(self) -> list[Anchor]:
+        found = []
+        for element in self.root.iter("a"):
+            link = self._link(element.get("href") or "")
+            if link is None:
+                continue
+            url, host = link
+            text = " ".join(element.text_content().split())
+            folded = patterns.fold(text)
+            marks = _marks(element)
+            in_chrome = bool(patterns.CHROME_CONTAINER.search(marks))
+            found.append(Anchor(url, host, text, folded, element.get("title"),
+                                None if in_chrome else _date_beside(element, folded),
+                                bool(patterns.PAGER_CONTAINER.search(marks)), in_chrome))
+        return found
+
+    def meta(self, name: str) -> str | None:
+        for element in self.root.iter("meta"):
+            if (element.get("name") or "").lower() == name.lower():
+                return element.get("content")
+        return None
+
+    def _first_text(self, tag: str) -> str:
+        element = next(self.root.iter(tag), None)
+        return patterns.fold(element.text_content()) if element is not None else ""
+
+    @cached_property
+    def heading(self) -> str:
+        """The document's own title: TRS ``ArticleTitle``, ucap ``<ucaptitle>``, ``<h1>``, or ``<title>``'s first part."""
+        return patterns.fold(self.meta("ArticleTitle") or "") or self._first_text("ucaptitle") or \
+            self._first_text("h1") or self._first_text("title").split("_", 1)[0]
+
+    @cached_property
+    def publisher(self) -> str:
+        """Where the page names its publisher: ``ContentSource`` and the words after 来源 / 发布机构."""
+        text = patterns.fold(self.root.text_content())
+        zones = [text[match.end():match.end() + patterns.SOURCE_SPAN]
+                 for match in patterns.SOURCE_MARK.finditer(text)][:3]
+        return " ".join(part for part in (self.meta("ContentSource"), *zones) if part)
+
+    @property
+    def is_soft_404(self) -> bool:
+        """An error page served with status 200 (portals.md §9): the title or a heading says so."""
+        return any(patterns.SOFT_404.search(self._first_text(tag)) for tag in ("title", "h1", "h2"))
+
+    @property
+    def has_table(self) -> bool:
+        """Whether the report's tables are inline (then pictures on the page are not the report)."""
+        return bool(patterns.TABLE_MARKER.search(self.text))
+
+    def attachments(self) -> list[str]:
+        """Files the report lives in: linked files and download endpoints, ``window.open`` handlers,
+        PDF viewer frames, and, on a page without inline tables, its pictures (图片版)."""
+        found: list[str] = []
+        for element in self.root.iter("a"):  # the raw href first: most links of a page are not files
+            href = element.get("href") or ""
+            if (patterns.FILE_EXTENSION.search(href) or patterns.DOWNLOAD_ENDPOINT.search(href)) and \
+                    not patterns.CHROME_CONTAINER.search(_marks(element)):
+                found.append(self.resolve(href) or "")
+        for element in self.root.xpath("//*[@onclick]"):
+            found += [url for url in map(self.resolve, patterns.WINDOW_OPEN.findall(element.get("onclick"))) if url]
+        for element in self.root.xpath("//iframe[@src] | //embed[@src] | //object[@data]"):
+            source = self.resolve(element.get("src") or element.get("data") or "")
+            viewer = patterns.VIEWER_FILE.search(source or "")
+            if viewer:
+                found.append(self.resolve(unquote(viewer[1])) or "")
+            elif source and patterns.FILE_EXTENSION.search(source):
+                found.append(source)
+        if not self.has_table:
+            for element in self.root.iter("img"):
+                source = self.resolve(element.get("src") or "")
+                if source and patterns.IMAGE_EXTENSION.search(source) and \
+                        not patterns.CHROME_CONTAINER.search(_marks(element)):
+                    found.append(source)
+        return list(dict.fromkeys(url for url in found if url))[:patterns.MAX_ATTACHMENTS]
+
+    def statistics_year(self) -> int | None:
+        """The year of 统计期限自YYYY年1月1日 in the body, for reports whose title has none."""
+        match = patterns.STATISTICS_PERIOD.search(self.text)
+        return int(match[1]) if match else None

@@ -1,0 +1,65 @@
+"""A 200-agency farm with every family and the faults drawn at their real rates, crawled once without delays.
+
+Recall of the reports in the years is complete on every host the crawler can read, no distractor or
+out-of-years report is stored, blocked and robots-closed hosts are reported as such, and the server
+never holds two requests for one host at a time. Parsing is left out here (the coverage test parses);
+this test is about finding and fetching.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from crawl_support import SLOW_SECONDS, ServerProbe, Workspace, truth
+
+from collector.sample.portal import SamplePortal
+from collector.sample.portal.families import FAMILY_CLASSES
+
+YEARS = range(2019, 2025)
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory):
+    portal = SamplePortal(agencies=200, seed=7, slow_seconds=SLOW_SECONDS)
+    probe = ServerProbe()
+    probe.install(portal)
+    with portal:
+        workspace = Workspace(tmp_path_factory.mktemp("farm"))
+        portal.write_registry(workspace.registry)
+        result = workspace.crawl("--years", f"{YEARS[0]}-{YEARS[-1]}", COLLECTOR_PARSE_AFTER_CRAWL="0")
+        yield workspace, result, truth(portal, YEARS), probe
+
+
+def test_the_farm_has_every_family_and_blocked_hosts(crawl):
+    agencies = crawl[2].agencies.values()
+    assert {agency["family"] for agency in agencies} == set(FAMILY_CLASSES)
+    assert any(agency["blocked"] for agency in agencies)
+
+
+def test_the_crawl_finishes(crawl):
+    assert crawl[1].returncode == 0, crawl[1].stderr[-3000:]
+
+
+def test_every_report_in_the_years_is_found(crawl):
+    stored = crawl[0].documents()
+    missing = [(row["site"], row["kind"], row["url"]) for row in crawl[2].wanted() if row["url"] not in stored]
+    assert not missing
+    assert len(stored) >= len(crawl[2].wanted())
+
+
+def test_no_distractor_is_stored(crawl):
+    assert not {row["url"] for row in crawl[2].unwanted()} & set(crawl[0].documents())
+
+
+def test_every_agency_gets_the_status_it_deserves(crawl):
+    outcomes = crawl[0].outcomes()
+    expected = {agency: crawl[2].expected_status(row) for agency, row in crawl[2].agencies.items()}
+    assert {agency: status for agency, (status, _) in outcomes.items()} == expected
+    assert Counter(expected.values())["blocked"] >= 3
+    assert all(reason for status, reason in outcomes.values() if status != "ok")
+
+
+def test_the_server_never_sees_two_requests_for_one_host_at_once(crawl):
+    peaks = crawl[3].max_concurrency()
+    assert len(peaks) >= 190 and max(peaks.values()) == 1
