@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/collector parse tests/fixtures/seeds/*.txt
+	$(BIN)/collector demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
