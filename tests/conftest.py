@@ -21,6 +21,9 @@ from sqlalchemy.exc import OperationalError
 from storage.archive import Archive
 from storage.db import Database, open_database
 
+#: Fixtures shared beyond the storage tests: ``stored`` (agencies, reports and crawls to judge).
+pytest_plugins = ("compliance_support",)
+
 #: The PostgreSQL the suite uses; `.ci/run` starts it when it is not running.
 PG_URL = os.environ.get("COLLECTOR_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -11,7 +11,6 @@ import pytest
 from typer.testing import CliRunner
 
 from collector.cli import app
-from compliance_support import stored  # noqa: F401  (a fixture)
 
 CHROMIUM = shutil.which("chromium")
 SCREENSHOT = Path(__file__).resolve().parents[1] / "var" / "compliance-report.png"

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from collector.cli import app
 from collector.compliance.engine import Filters
 from collector.compliance.run import run_compliance
-from compliance_support import HOSTILE_URL, stored  # noqa: F401  (a fixture)
+from compliance_support import HOSTILE_URL
 
 def _statuses(db, as_of: date) -> dict[str, tuple]:
     rows = run_compliance(db, Filters(2022, as_of)).rows

@@ -21,7 +21,6 @@ from collector.service.events import (
     status_changes,
 )
 from collector.service.snapshot import snapshot
-from compliance_support import stored  # noqa: F401  (a fixture)
 from storage.db import Database
 from storage.events import failure_streaks, list_events
 from storage.models import Agency, CrawlOutcome, CrawlRun

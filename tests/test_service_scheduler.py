@@ -26,7 +26,6 @@ from collector.service.config import CrawlConfig, ReparseConfig, ServiceConfig, 
 from collector.service.jobs import OK, REPARSE, Pipeline
 from collector.service.lock import NAME as LOCK_NAME
 from collector.service.scheduler import build_scheduler, job_store, scheduled_jobs, sync_jobs
-from compliance_support import stored  # noqa: F401  (a fixture)
 from service_support import COLLECTOR, fake_crawl_command, recorded_calls, webhook_receiver, write_config
 from storage.archive import Archive
 from storage.db import Database, open_database
