@@ -40,7 +40,6 @@ from collector.crawl.outcome import AgencyCrawl
 from collector.crawl.pages import Page
 from collector.crawl.pagination import HTML, Entry, ListCall, further_pages, html_entries, read_api
 from collector.crawl.responses import kept_headers
-from collector.crawl.throttle import keep_slot_limits
 from collector.errors import CollectorError
 from collector.items import FetchedDocument, ListPage
 from collector.middlewares import HostBlocked, PrivateAddressRefused
@@ -105,11 +104,6 @@ class PortalSpider(scrapy.Spider):
         self.ledger: Ledger | None = None
 
     @classmethod
-    def update_settings(cls, settings) -> None:
-        super().update_settings(settings)
-        keep_slot_limits(settings)
-
-    @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> PortalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
@@ -148,7 +142,8 @@ class PortalSpider(scrapy.Spider):
     def _discover(self, crawl: AgencyCrawl) -> scrapy.Request | None:
         """Start over from the home page (no column in the registry, or the registered one is gone)."""
         crawl.discovering = True
-        return self._request(crawl, self.entries[crawl.agency_id].portal, self._parse_nav, _NAV, entry=True, nav_depth=0)
+        portal = self.entries[crawl.agency_id].portal
+        return self._request(crawl, portal, self._parse_nav, _NAV, entry=True, nav_depth=0)
 
     # --- requests and their accounting ---------------------------------------------------------------------
 
@@ -434,7 +429,11 @@ class PortalSpider(scrapy.Spider):
     # --- the end -------------------------------------------------------------------------------------------
 
     def closed(self, reason: str) -> None:
+        """Write what is left, mark the run finished or interrupted, parse its new documents."""
         if self.ledger is None:
+            return
+        if self.ledger.run_id is None:  # closed before the run began: nothing to record
+            self.ledger.close()
             return
         finished = reason == "finished"
         if finished:

@@ -11,6 +11,7 @@ the crawler resolves ``*.sample.test`` with ``collector.sample.resolver.SampleRe
 from __future__ import annotations
 
 import hashlib
+import itertools
 import sqlite3
 import subprocess
 import sys
@@ -159,7 +160,7 @@ class ServerProbe:
 
     hold: float = 0.01
     etag_suffixes: tuple[str, ...] = ()
-    intervals: dict[str, list[tuple[float, float]]] = field(default_factory=lambda: defaultdict(list))
+    intervals: dict[str, list[tuple[float, float, str]]] = field(default_factory=lambda: defaultdict(list))
     requests: list[tuple[str, str, str, dict]] = field(default_factory=list)
     not_modified: int = 0
     _changed: threading.Condition = field(default_factory=threading.Condition)
@@ -180,7 +181,7 @@ class ServerProbe:
             response.delay = max(response.delay, self.hold)
             start = time.monotonic()
             with self._changed:
-                self.intervals[request.host].append((start, start + response.delay))
+                self.intervals[request.host].append((start, start + response.delay, request.target))
                 self.requests.append((request.host, request.method, request.target, dict(request.headers)))
                 self._changed.notify_all()
             return response
@@ -194,11 +195,21 @@ class ServerProbe:
             for host, spans in self.intervals.items():
                 ends: list[float] = []
                 peak = 0
-                for start, end in sorted(spans):
+                for start, end, _ in sorted(spans):
                     ends = [finish for finish in ends if finish > start] + [end]
                     peak = max(peak, len(ends))
                 peaks[host] = peak
         return peaks
+
+    def overlaps(self) -> list[tuple[str, str, str]]:
+        """``(host, target, target)`` of requests the server held at the same time (for failure messages)."""
+        found = []
+        with self._changed:
+            for host, spans in self.intervals.items():
+                ordered = sorted(spans)
+                found += [(host, first[2], second[2]) for first, second in itertools.pairwise(ordered)
+                          if second[0] < first[1]]
+        return found
 
     def hosts_seen(self) -> set[str]:
         with self._changed:

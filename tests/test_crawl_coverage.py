@@ -92,7 +92,8 @@ def test_every_report_layout_and_its_files(crawl, documents, layout):
 def test_every_encoding_keeps_titles_readable(crawl, documents, encoding):
     agency = site(crawl, coverage_index(family="hanweb", encoding=encoding))
     assert not missing(crawl, documents, agency)
-    titles = {row["url"]: row["title"] for row in crawl[3].wanted() if row["site"] == agency and row["kind"] == "report"}
+    titles = {row["url"]: row["title"] for row in crawl[3].wanted()
+              if row["site"] == agency and row["kind"] == "report"}
     assert titles and all(documents[url]["link_text"] == title for url, title in titles.items())
 
 
@@ -155,6 +156,6 @@ def test_the_hostile_title_is_stored_as_text(crawl, documents):
 
 def test_one_request_at_a_time_per_host(crawl):
     peaks = crawl[4].max_concurrency()
-    assert peaks and max(peaks.values()) == 1
+    assert peaks and max(peaks.values()) == 1, crawl[4].overlaps()
 
 

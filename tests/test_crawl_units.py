@@ -14,11 +14,29 @@ from scrapy.http import HtmlResponse
 from collector.crawl.classify import MAYBE, OTHER, REPORT, best_title, classify
 from collector.crawl.discovery import column_links, section_links, sub_column_links
 from collector.crawl.pages import Page, decode
-from collector.crawl.pagination import GKMLPT, HANWEB_PROXY, JPAAS_UNIT, TRS_SEARCH, ListCall, further_pages, read_api
-from collector.crawl.responses import attachment_filename, block_reason, kept_headers, retry_after
-from collector.middlewares import BlockDetector, HostBlocked, PrivateAddressGuard, PrivateAddressRefused
+from collector.crawl.pagination import (
+    GKMLPT,
+    HANWEB_PROXY,
+    JPAAS_UNIT,
+    TRS_SEARCH,
+    ListCall,
+    further_pages,
+    read_api,
+)
+from collector.crawl.responses import (
+    attachment_filename,
+    block_reason,
+    kept_headers,
+    retry_after,
+)
+from collector.middlewares import (
+    BlockDetector,
+    HostBlocked,
+    PrivateAddressGuard,
+    PrivateAddressRefused,
+)
 from collector.sample.portal.faults import WAF_TEXT
-from collector.sample.portal.plan import DISTRACTORS, _TITLE_VARIANTS, report_title
+from collector.sample.portal.plan import _TITLE_VARIANTS, DISTRACTORS, report_title
 from spiders.portal import parse_years
 
 BASE = "http://a.sample.test:8000/zwgk/zfxxgk/zfxxgknb/"
@@ -47,7 +65,8 @@ def test_title_details():
     assert classify("政府信息公开年度报告").kind == MAYBE  # no year: the page decides
     assert classify("某局2021年政府信息…").kind == MAYBE  # cut short by the list
     assert classify("2023年政府工作报告").kind == OTHER
-    assert best_title("某局2021年政府信息…", "某局2021年政府信息公开工作年度报告") == "某局2021年政府信息公开工作年度报告"
+    full = "某局2021年政府信息公开工作年度报告"
+    assert best_title("某局2021年政府信息…", full) == full
 
 
 # --- decoding and links ----------------------------------------------------------------------------------------
@@ -66,10 +85,12 @@ def test_pages_are_decoded_by_validity_first(body, content_type):
 
 LIST_PAGE = """<html><body><div class="nav"><a href="/">首页</a><a href="/zwgk/">政务公开</a></div>
 <ul class="list">
-<li><a href="202201/t20220115_1.html" title="某局2021年政府信息公开工作年度报告">某局2021年政府信息…</a><span class="date">2022-01-15</span></li>
+<li><a href="202201/t20220115_1.html" title="某局2021年政府信息公开工作年度报告">某局2021年政府信息…</a>
+<span class="date">2022-01-15</span></li>
 <li><a href="javascript:void(0)">el.url</a></li><li><a href="el.url">x</a></li>
 </ul><ul class="sub-columns"><li><a href="gknb2021/">2021年</a></li><li><a href="bm/">部门</a></li></ul>
-<div class="page">共3页 <a href="index_1.html">下一页</a> <a href="index_2.html">尾页</a> <a href="index_1.html">2</a></div>
+<div class="page">共3页 <a href="index_1.html">下一页</a> <a href="index_2.html">尾页</a>
+<a href="index_1.html">2</a></div>
 <script>var countPage = 3;createPageHTML(3, 0, "index", "html");</script>
 <div class="footer"><a href="http://beian.miit.gov.cn/">ICP备案</a></div></body></html>"""
 
@@ -136,7 +157,8 @@ def test_api_answers_give_entries_and_the_next_call():
     entries, more = read_api(more[0], '{"total": 3, "page_size": 2, "articles": [{"title": "t", "url": "/p.html",'
                                       ' "date": "2022-02-08"}, {"title": "u", "url": "/q.html"}]}')
     assert [entry.url for entry in entries] == ["http://a.test/p.html", "http://a.test/q.html"] and len(more) == 1
-    jpaas = ListCall("http://a.test/api-gateway/jpaas-publish-server/front/page/build/unit?webId=3&pageNo=1", JPAAS_UNIT)
+    jpaas = ListCall("http://a.test/api-gateway/jpaas-publish-server/front/page/build/unit?webId=3&pageNo=1",
+                     JPAAS_UNIT)
     entries, more = read_api(jpaas, '{"data": {"html": "<ul><li><a href=\\"/art/1.html\\">x</a><span>2021-01-02</span>'
                                     '</li></ul><div class=\\"pagination\\" rows=\\"1\\" count=\\"2\\"></div>"}}')
     assert entries[0].date == date(2021, 1, 2) and "pageNo=2" in more[0].url

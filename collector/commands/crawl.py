@@ -8,6 +8,7 @@ input ends in one line instead of a Scrapy traceback.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -23,7 +24,8 @@ from storage.db import open_database
 from storage.errors import StorageError
 from storage.models import CrawlOutcome
 
-out = Console(soft_wrap=True, highlight=False)
+#: A summary written to a file or a pipe is not cut to a terminal's 80 columns.
+out = Console(soft_wrap=True, highlight=False, width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 #: ``--no-politeness``: no delays, no AutoThrottle, Scrapy's default per-host concurrency; robots.txt still obeyed.

@@ -25,7 +25,8 @@ def column_links(anchors: list[Anchor], base: str) -> list[str]:
     for anchor in _candidates(anchors, base):
         text = anchor.folded or patterns.fold(anchor.title or "")
         by_text = patterns.COLUMN_TEXT.search(text) and not patterns.YEAR.search(text)
-        by_slug = patterns.COLUMN_SLUG.search(urlsplit(anchor.url).path) and not patterns.FILE_EXTENSION.search(anchor.url)
+        by_slug = (patterns.COLUMN_SLUG.search(urlsplit(anchor.url).path)
+                   and not patterns.FILE_EXTENSION.search(anchor.url))
         if by_text or (by_slug and not patterns.YEAR.search(text)):
             links.append(anchor.url)
     return list(dict.fromkeys(links))
@@ -33,8 +34,9 @@ def column_links(anchors: list[Anchor], base: str) -> list[str]:
 
 def section_links(anchors: list[Anchor], base: str) -> list[str]:
     """Links to the 政务公开 / 信息公开 sections that the column usually hides under (not dated documents)."""
-    return list(dict.fromkeys(anchor.url for anchor in _candidates(anchors, base)
-                              if patterns.SECTION_TEXT.search(anchor.folded) and not patterns.YEAR.search(anchor.folded)))
+    return list(dict.fromkeys(
+        anchor.url for anchor in _candidates(anchors, base)
+        if patterns.SECTION_TEXT.search(anchor.folded) and not patterns.YEAR.search(anchor.folded)))
 
 
 def sub_column_links(anchors: list[Anchor], base: str) -> list[str]:

@@ -86,7 +86,8 @@ def _trs_static(page: Page) -> list[ListCall]:
         count, stem = int(count_match[1]), "index"
         extension = posixpath.splitext(urlsplit(page.url).path)[1].lstrip(".") or "html"
     folder = _folder(page.url)
-    return [ListCall(f"{folder}{stem}_{number}.{extension}") for number in range(1, min(count, patterns.MAX_LIST_PAGES))]
+    return [ListCall(f"{folder}{stem}_{number}.{extension}")
+            for number in range(1, min(count, patterns.MAX_LIST_PAGES))]
 
 
 def _trs_search(page: Page) -> list[ListCall]:
@@ -113,7 +114,7 @@ def _hanweb(page: Page) -> list[ListCall]:
     total = int(config.get("totalRecord") or 0)
     form = tuple((str(key), str(value)) for key, value in (config.get("ajaxParam") or {}).items())
     proxy = urljoin(page.url, config["proxyUrl"])
-    return [ListCall(f"{proxy}?{urlencode({'startrecord': start, 'endrecord': start + batch - 1, 'perpage': per_page})}",
+    return [ListCall(f"{proxy}?{urlencode({'startrecord': start, 'endrecord': start + batch - 1, 'perpage': per_page})}",  # noqa: E501
                      HANWEB_PROXY, "POST", form)
             for start in range(1, min(max(total, 1), batch * patterns.MAX_LIST_PAGES) + 1, batch)]
 

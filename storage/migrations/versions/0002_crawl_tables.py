@@ -31,8 +31,8 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(64), nullable=False),
         sa.Column("http_status", sa.Integer(), nullable=False),
         sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["crawl_run_id"], ["crawl_runs.id"], name=op.f("fk_crawl_pages_crawl_run_id_crawl_runs"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["crawl_run_id"], ["crawl_runs.id"],
+                                name=op.f("fk_crawl_pages_crawl_run_id_crawl_runs"), ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["agency_id"], ["agencies.id"], name=op.f("fk_crawl_pages_agency_id_agencies")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_crawl_pages")),
     )
