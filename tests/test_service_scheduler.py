@@ -192,8 +192,8 @@ def test_the_reparse_job_reparses_then_judges(stored: Database, archive: Archive
         assert connection.exec_driver_sql("SELECT count(*) FROM compliance WHERE year = 2022").scalar() == 5
 
 
-HANGS = [sys.executable, "-c", "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
-         "print('ignoring SIGTERM', flush=True); time.sleep(60)"]
+HANGS = [sys.executable, "-c", "import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+         "print('ignoring SIGTERM', flush=True); signal.pause()"]  # a hung crawl: only SIGKILL ends it
 
 
 def test_a_crawl_over_its_time_limit_is_terminated_then_killed(tmp_path: Path) -> None:
