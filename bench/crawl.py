@@ -15,11 +15,18 @@ become what is measured; faults are off so every run does the same work.
 3. ``collector crawl`` with the default politeness (1 s ± 50 % per host, AutoThrottle); printed with
    the lower bound the per-host delays impose (the busiest host's requests × the delay) and how busy
    the crawler's process was: when politeness bounds the time, the crawler mostly waits.
+4. Two Scrapyd nodes (``collector node``, two job slots each) on this machine and ``collector crawl
+   --nodes … --no-politeness`` into a PostgreSQL schema, beside one process with politeness off into
+   the same kind of database. Both "nodes" share this machine's two cores with the farm, so the row
+   shows what sharding costs (job start-up, per-shard registry and database work), not a speed-up.
 
 Each crawl prints pages (responses) per second, time to full coverage (every agency's outcome
 written) and the crawl process's peak resident memory (target < 500 MB). Prints, never asserts.
 
-    .venv/bin/python bench/crawl.py [--agencies 1000] [--seed 3] [--skip-polite] [--timeout 1200]
+    .venv/bin/python bench/crawl.py [--agencies 1000] [--seed 3] [--skip-polite] [--skip-nodes] [--timeout 1200]
+
+The two-node rows use PostgreSQL at $COLLECTOR_TEST_PG_URL (default: the local server's ``test``
+database), in a schema of their own that is dropped afterwards.
 """
 
 from __future__ import annotations
@@ -27,11 +34,18 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import resource
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +92,7 @@ RESOLVER = {"TWISTED_DNS_RESOLVER": "collector.sample.resolver.SampleResolver", 
             "COLLECTOR_PARSE_AFTER_CRAWL": False}
 
 
-def crawl_child(mode: str, registry: str, work: str, replay: str | None, timeout: float) -> None:
+def crawl_child(mode: str, registry: str, work: str, replay: str | None, timeout: float, db: str | None) -> None:
     """Run one crawl in this process and print its figures as one JSON line."""
     from scrapy import Request, Spider
     from scrapy.crawler import CrawlerProcess
@@ -108,7 +122,7 @@ def crawl_child(mode: str, registry: str, work: str, replay: str | None, timeout
 
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(BareSpider if mode == "bare" else "portal")
-    arguments = {} if mode == "bare" else {"agencies": registry, "db": f"sqlite:///{work}/collector.db",
+    arguments = {} if mode == "bare" else {"agencies": registry, "db": db or f"sqlite:///{work}/collector.db",
                                            "archive": f"{work}/archive"}
     process.crawl(crawler, **arguments)
     process.start()
@@ -124,21 +138,111 @@ def crawl_child(mode: str, registry: str, work: str, replay: str | None, timeout
         "reason": stats.get("finish_reason")}))
 
 
-def run_child(mode: str, registry: str, replay: str | None, timeout: float) -> dict:
+def run_child(mode: str, registry: str, replay: str | None, timeout: float, db: str | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"bench-{mode}-") as work:
         command = [sys.executable, __file__, "--child", mode, "--registry", registry, "--work", work,
                    "--timeout", str(timeout)] + (["--replay", replay] if replay else [])
-        completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=timeout + 300)
+        environment = {**os.environ, **({"BENCH_DB_URL": db} if db else {})}  # never on a command line
+        completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=timeout + 300,
+                                   env=environment)
         if completed.returncode != 0:
             sys.exit(f"{mode} crawl failed:\n{completed.stderr[-3000:]}")
         return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
+# --- two Scrapyd nodes on this machine ------------------------------------------------------------------------
+
+PG_URL = os.environ.get("COLLECTOR_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@contextmanager
+def pg_schema() -> Iterator[str]:
+    """A URL of a fresh PostgreSQL schema, dropped afterwards."""
+    from sqlalchemy import create_engine, make_url
+
+    admin = create_engine(PG_URL)
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def local_nodes(db: str, work: Path, count: int = 2, slots: int = 2) -> Iterator[list[str]]:
+    """``count`` Scrapyd nodes (``collector node``) on loopback ports, stopped with their jobs afterwards."""
+    from collector.scaleout.scrapyd import NodeUnavailable, ScrapydNode
+
+    collector = Path(sys.executable).with_name("collector")
+    nodes = []
+    for index in range(count):
+        port = _free_port()
+        process = subprocess.Popen([str(collector), "node", "--dir", str(work / f"node{index}"), "--port", str(port),
+                                    "--max-proc", str(slots), "--poll-interval", "0.5"],
+                                   env={**os.environ, "COLLECTOR_DB_URL": db}, start_new_session=True,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        nodes.append((process, f"http://127.0.0.1:{port}"))
+    try:
+        for _, url in nodes:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    ScrapydNode(url).load()
+                    break
+                except NodeUnavailable:
+                    if time.monotonic() > deadline:
+                        sys.exit(f"Scrapyd at {url} did not start")
+                    time.sleep(0.2)
+        yield [url for _, url in nodes]
+    finally:
+        for process, _ in nodes:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait()
+
+
+def run_on_nodes(registry: str, timeout: float) -> dict:
+    """``collector crawl --nodes`` with politeness off on two local nodes: pages/s over the whole run."""
+    from sqlalchemy import create_engine, text
+
+    collector = Path(sys.executable).with_name("collector")
+    with pg_schema() as db, tempfile.TemporaryDirectory(prefix="bench-nodes-") as work:
+        with local_nodes(db, Path(work)) as urls:
+            command = [str(collector), "crawl", "--agencies", registry, "--archive", f"{work}/archive",
+                       "--nodes", ",".join(urls), "--no-politeness", "--poll", "0.5",
+                       *(part for name, value in RESOLVER.items() for part in ("-s", f"{name}={value}"))]
+            started = time.monotonic()
+            completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=timeout + 300,
+                                       env={**os.environ, "COLLECTOR_DB_URL": db})
+            elapsed = time.monotonic() - started
+        if completed.returncode != 0:
+            sys.exit(f"crawl on nodes failed:\n{completed.stderr[-3000:]}")
+        engine = create_engine(db)
+        with engine.connect() as connection:
+            stats = [row[0] or {} for row in connection.execute(text("SELECT stats FROM shard_outcomes"))]
+            statuses = dict(connection.execute(text("SELECT status, count(*) FROM crawl_outcomes GROUP BY status")).all())
+        engine.dispose()
+    responses = sum(item.get("responses", 0) for item in stats)
+    return {"responses": responses, "elapsed": elapsed, "pages_per_s": responses / elapsed, "shards": len(stats),
+            "statuses": statuses, "reason": "finished"}
+
+
 def report(label: str, figures: dict) -> None:
     statuses = ", ".join(f"{status} {count}" for status, count in sorted(figures["statuses"].items())) or "-"
     print(f"  {label:<28} {figures['responses']:>7} pages in {figures['elapsed']:7.1f} s = "
-          f"{figures['pages_per_s']:6.1f} pages/s   crawler CPU {figures['cpu_s']:6.1f} s   "
-          f"peak RSS {figures['peak_rss_mb']:6.1f} MB   "
+          f"{figures['pages_per_s']:6.1f} pages/s   "
+          + (f"crawler CPU {figures['cpu_s']:6.1f} s   peak RSS {figures['peak_rss_mb']:6.1f} MB   "
+             if "cpu_s" in figures else f"{figures['shards']} shards, wall time from plan to the last shard   ") +
           f"[{figures['reason']}; {statuses}]", flush=True)
 
 
@@ -148,13 +252,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=1200, help="bound of each crawl, in seconds")
     parser.add_argument("--skip-polite", action="store_true", help="leave out the default-politeness crawl")
+    parser.add_argument("--skip-nodes", action="store_true", help="leave out the two-node (Scrapyd) rows")
     parser.add_argument("--child", choices=("impolite", "bare", "polite"), help=argparse.SUPPRESS)
     parser.add_argument("--registry", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
     parser.add_argument("--replay", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        crawl_child(args.child, args.registry, args.work, args.replay, args.timeout)
+        crawl_child(args.child, args.registry, args.work, args.replay, args.timeout, os.environ.get("BENCH_DB_URL"))
         return
 
     context = multiprocessing.get_context("spawn")
@@ -190,6 +295,15 @@ def main() -> None:
                   f"alone would need ≈ {polite['responses'] / bare['pages_per_s']:.0f} s at the bare rate; it was busy "
                   f"{polite['cpu_s'] / polite['elapsed']:.0%} of the {polite['elapsed']:.0f} s (CPU "
                   f"{polite['cpu_s']:.0f} s, start-up included)", flush=True)
+        if not args.skip_nodes:
+            with pg_schema() as db:
+                single = run_child("impolite", registry, None, args.timeout, db=db)
+            report("politeness off, PostgreSQL", single)
+            nodes = run_on_nodes(registry, args.timeout)
+            report("two nodes × 2 slots, PostgreSQL", nodes)
+            print(f"  two nodes reach {nodes['pages_per_s'] / single['pages_per_s']:.0%} of one process's pages/s on "
+                  "this one 2-core machine: the overhead of sharding, not a speed-up (the nodes share the cores)",
+                  flush=True)
     finally:
         channel.send("stop")
         farm.join(timeout=60)

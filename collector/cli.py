@@ -6,6 +6,7 @@ import typer
 
 from collector.commands import compliance as compliance_commands
 from collector.commands import crawl as crawl_commands
+from collector.commands import node as node_commands
 from collector.commands import parse as parse_commands
 from collector.commands import sample_portal as sample_portal_commands
 from collector.commands import service as service_commands
@@ -29,6 +30,7 @@ parse_commands.register(app)
 sample_portal_commands.register(app)
 storage_commands.register(app)
 crawl_commands.register(app)
+node_commands.register(app)
 compliance_commands.register(app)
 service_commands.register(app)
 

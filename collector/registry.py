@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -289,6 +289,20 @@ def load_registry(path: Path = DEFAULT_PATH) -> Registry:
         raise RegistryInvalid(checker.problems)
     return Registry(agencies=[entry for entry, _ in entries], defaults=dict(defaults),
                     allow_private_hosts=document.get("allow_private_hosts", False))
+
+
+def registry_as_json(registry: Registry) -> dict[str, Any]:
+    """The validated registry as plain JSON: what a distributed crawl stores for its shard jobs to read."""
+    return {"agencies": [asdict(entry) for entry in registry.agencies], "defaults": registry.defaults,
+            "allow_private_hosts": registry.allow_private_hosts}
+
+
+def registry_from_json(document: dict[str, Any]) -> Registry:
+    """The inverse of :func:`registry_as_json` (the document was validated when it was stored)."""
+    entries = [AgencyEntry(**{**entry, "report_pages": tuple(entry["report_pages"])})
+               for entry in document["agencies"]]
+    return Registry(agencies=entries, defaults=dict(document.get("defaults") or {}),
+                    allow_private_hosts=bool(document.get("allow_private_hosts")))
 
 
 def township_deadline(path: Path) -> str | None:

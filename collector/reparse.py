@@ -23,7 +23,7 @@ from parsers import PARSER_VERSION, UnreadableDocument, parse_bytes
 from storage.archive import Archive
 from storage.db import Database
 from storage.errors import ArchiveError
-from storage.models import Agency, Document, Report
+from storage.models import Agency, Document, DocumentOrigin, Report
 from storage.reports import ReportRow, restamp_reports, save_reports
 
 DEFAULT_BATCH_SIZE = 200
@@ -37,6 +37,7 @@ class Selection:
     year: int | None = None  # the year of the document's current report
     since: date | None = None  # fetched or imported on or after this day
     crawl_run_id: int | None = None
+    found_on: frozenset[str] | None = None  # listed on these agencies' portals (one shard of a crawl run)
 
     def clauses(self) -> list[ColumnElement[bool]]:
         clauses = []
@@ -48,6 +49,9 @@ class Selection:
             clauses.append(Document.fetched_at >= datetime.combine(self.since, time.min, UTC))
         if self.crawl_run_id is not None:
             clauses.append(Document.crawl_run_id == self.crawl_run_id)
+        if self.found_on is not None:
+            clauses.append(Document.id.in_(select(DocumentOrigin.document_id)
+                                           .where(DocumentOrigin.found_on.in_(sorted(self.found_on)))))
         return clauses
 
 

@@ -2,6 +2,7 @@
 
     scrapy crawl portal -a agencies=config/agencies.yaml [-a agency=ID,ID] [-a years=2019-2024]
                         [-a db=URL] [-a archive=DIR] [-a resume=1]
+    scrapy crawl portal -a run=RUN_ID -a shard=K/N -a attempt=A     (a shard of a distributed run, issue 9)
 
 Per agency: start from the registry's ``report_pages`` or discover the column from the home page
 (``collector.crawl.discovery``); read every list page and list API (``collector.crawl.pagination``);
@@ -43,7 +44,8 @@ from collector.crawl.responses import kept_headers
 from collector.errors import CollectorError
 from collector.items import FetchedDocument, ListPage
 from collector.middlewares import HostBlocked, PrivateAddressRefused
-from collector.registry import DEFAULT_PATH, AgencyEntry, load_registry
+from collector.crawl.shard import ShardJob
+from collector.registry import DEFAULT_PATH, AgencyEntry, Registry, load_registry, registry_from_json
 
 #: Report years looked for when none are given: from the 2008 条例 on.
 FIRST_YEAR = 2008
@@ -82,26 +84,33 @@ class PortalSpider(scrapy.Spider):
 
     def __init__(self, agencies: str | None = None, agency: str | None = None, years: str | None = None,
                  db: str | None = None, archive: str | None = None, resume: str | None = None,
+                 run: str | None = None, shard: str | None = None, attempt: str | None = None,
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.registry = load_registry(Path(agencies) if agencies else DEFAULT_PATH)
-        self.allow_private_hosts = self.registry.allow_private_hosts
-        self.entries = {entry.id: entry for entry in self.registry.agencies}
-        wanted = [name for name in (agency or "").split(",") if name]
-        unknown = [name for name in wanted if name not in self.entries]
-        if unknown:
-            raise CollectorError(f"unknown agency {', '.join(unknown)}: not in the registry")
-        self.selected = [self.entries[name] for name in wanted] if wanted else list(self.registry.agencies)
-        self.years = parse_years(years)
+        self.shard = ShardJob.from_arguments(run, shard, attempt)
         self.resume = resume not in (None, "", "0", "false")
         self._db, self._archive = db, archive
-        self.children: dict[str, list[AgencyEntry]] = {}
-        for entry in self.registry.agencies:
-            if entry.parent:
-                self.children.setdefault(entry.parent, []).append(entry)
         self.crawls: dict[str, AgencyCrawl] = {}
         self.statuses: Counter[str] = Counter()
         self.ledger: Ledger | None = None
+        if self.shard is None:  # a shard reads its registry and years from the run's plan when it starts
+            self._use(load_registry(Path(agencies) if agencies else DEFAULT_PATH),
+                      [name for name in (agency or "").split(",") if name], years)
+
+    def _use(self, registry: Registry, wanted: list[str], years: str | None) -> None:
+        """Crawl ``wanted`` agencies of ``registry`` (all when empty) for ``years``."""
+        self.registry = registry
+        self.allow_private_hosts = registry.allow_private_hosts
+        self.entries = {entry.id: entry for entry in registry.agencies}
+        unknown = [name for name in wanted if name not in self.entries]
+        if unknown:
+            raise CollectorError(f"unknown agency {', '.join(unknown)}: not in the registry")
+        self.selected = [self.entries[name] for name in wanted] if wanted else list(registry.agencies)
+        self.years = parse_years(years)
+        self.children: dict[str, list[AgencyEntry]] = {}
+        for entry in registry.agencies:
+            if entry.parent:
+                self.children.setdefault(entry.parent, []).append(entry)
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -120,7 +129,13 @@ class PortalSpider(scrapy.Spider):
         # response in Scrapy itself, one per PDF token in pdfminer when parsing) builds a record only to drop
         # it: that cost the crawl a few per cent and made parsing in this process 2.3 times slower.
         logging.getLogger().setLevel(self.settings.get("LOG_LEVEL") or logging.INFO)
-        begun = self.ledger.begin(self.registry, [entry.id for entry in self.selected], resume=self.resume)
+        if self.shard is not None:
+            begun, work = self.ledger.begin_shard(self.shard.run_id, self.shard.number)
+            self._use(registry_from_json(work.registry), work.agency_ids, work.years)
+            self.logger.info("%s: %d agencies, %d done by an earlier attempt", self.shard, len(work.agency_ids),
+                             len(begun.done))
+        else:
+            begun = self.ledger.begin(self.registry, [entry.id for entry in self.selected], resume=self.resume)
         self.crawler.stats.set_value("collector/run_id", begun.run_id)
         if begun.resumed:
             self.logger.info("resuming crawl run %d: %d agencies already done", begun.run_id, len(begun.done))
@@ -429,7 +444,11 @@ class PortalSpider(scrapy.Spider):
     # --- the end -------------------------------------------------------------------------------------------
 
     def closed(self, reason: str) -> None:
-        """Write what is left, mark the run finished or interrupted, parse its new documents."""
+        """Write what is left, mark the run finished or interrupted, parse its new documents.
+
+        A shard leaves the run to its controller: it parses the documents listed on its agencies'
+        portals, then writes its own outcome row, the last thing it does, which the controller reads.
+        """
         if self.ledger is None:
             return
         if self.ledger.run_id is None:  # closed before the run began: nothing to record
@@ -441,16 +460,23 @@ class PortalSpider(scrapy.Spider):
                 self._finish(crawl)
         stats = {"reason": reason, "agencies": dict(self.statuses),
                  "responses": self.crawler.stats.get_value("downloader/response_count", 0)}
-        self.ledger.finish(FINISHED if finished else INTERRUPTED, stats)
+        if self.shard is None:
+            self.ledger.finish(FINISHED if finished else INTERRUPTED, stats)
+        else:
+            self.ledger.flush()
         if self.parse_after_crawl:
             started = time.monotonic()
-            tally = self.ledger.parse()
-            stats = self.crawler.stats
-            stats.set_value("collector/parsed", tally.new + tally.changed + tally.unchanged)
-            stats.set_value("collector/parse_failed", tally.failed)
-            stats.set_value("collector/parse_seconds", round(time.monotonic() - started, 2))
+            shard_agencies = frozenset(entry.id for entry in self.selected) if self.shard else None
+            tally = self.ledger.parse(shard_agencies)
+            counters = self.crawler.stats
+            counters.set_value("collector/parsed", tally.new + tally.changed + tally.unchanged)
+            counters.set_value("collector/parse_failed", tally.failed)
+            counters.set_value("collector/parse_seconds", round(time.monotonic() - started, 2))
+            stats.update(parsed=tally.new + tally.changed + tally.unchanged, parse_failed=tally.failed)
+        if self.shard is not None:
+            stats["store_failed"] = self.crawler.stats.get_value("collector/store_failed", 0)
+            self.shard.record(self.ledger.db, reason, stats)
         self.ledger.close()
-
 
 def _form(request: scrapy.Request) -> str | None:
     return request.body.decode("utf-8", "replace") if request.method == "POST" and request.body else None

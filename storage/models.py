@@ -252,3 +252,55 @@ class ServiceLock(Base):
     holder: Mapped[str] = mapped_column(String(200))
     acquired_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+
+
+class CrawlPlan(Base):
+    """What a crawl run spread over Scrapyd nodes covers: the registry as the controller read it and the years.
+
+    The shard jobs read it from here instead of a file on their node, so every node crawls the same
+    agencies with the same portals, whatever its own copy of the configuration says.
+    """
+
+    __tablename__ = "crawl_plans"
+
+    crawl_run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), primary_key=True)
+    registry_document: Mapped[dict[str, Any]]  # collector.registry.registry_as_json
+    years: Mapped[str | None] = mapped_column(String(16))  # YYYY-YYYY; None: the spider's default
+    created_at: Mapped[datetime]
+
+
+class CrawlShard(Base):
+    """One shard of a distributed crawl run: whole agencies (so one portal is never crawled from two
+    processes), where its current attempt was sent, and how it ended. The controller writes this row;
+    the shard's own job writes its :class:`ShardOutcome`, from which the controller decides."""
+
+    __tablename__ = "crawl_shards"
+
+    crawl_run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1 … shards
+    shards: Mapped[int]
+    agency_ids: Mapped[list[str]]
+    weight: Mapped[float] = mapped_column(Float)  # expected work: last night's pages and documents
+    status: Mapped[str] = mapped_column(String(16))  # planned | submitted | done | failed
+    attempt: Mapped[int] = mapped_column(default=0)  # 0 before the first submission
+    node: Mapped[str | None] = mapped_column(Text)
+    job_id: Mapped[str | None] = mapped_column(String(100))
+    submitted_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    history: Mapped[list[Any]] = mapped_column(JSONDocument, default=list)  # one entry per ended attempt
+
+
+class ShardOutcome(Base):
+    """What one attempt of a shard reported when its spider closed: written by the job itself, as its last
+    row, so a job Scrapyd lists as finished but that died (Scrapyd cannot tell) has none."""
+
+    __tablename__ = "shard_outcomes"
+
+    crawl_run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt: Mapped[int] = mapped_column(Integer, primary_key=True)
+    host: Mapped[str] = mapped_column(String(200))  # the machine the job ran on
+    finish_reason: Mapped[str] = mapped_column(String(32))  # Scrapy's: finished | shutdown | …
+    stats: Mapped[dict[str, Any] | None]
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime]

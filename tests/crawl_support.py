@@ -162,6 +162,7 @@ class ServerProbe:
     etag_suffixes: tuple[str, ...] = ()
     intervals: dict[str, list[tuple[float, float, str]]] = field(default_factory=lambda: defaultdict(list))
     requests: list[tuple[str, str, str, dict]] = field(default_factory=list)
+    served: list[tuple[str, str, int]] = field(default_factory=list)  # (host, target, status) of every answer
     not_modified: int = 0
     _changed: threading.Condition = field(default_factory=threading.Condition)
 
@@ -183,6 +184,7 @@ class ServerProbe:
             with self._changed:
                 self.intervals[request.host].append((start, start + response.delay, request.target))
                 self.requests.append((request.host, request.method, request.target, dict(request.headers)))
+                self.served.append((request.host, request.target, response.status))
                 self._changed.notify_all()
             return response
 

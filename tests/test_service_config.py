@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from collector.service.config import DEFAULT_PATH, ServiceConfig, ServiceConfigInvalid, duration, load_config
+from collector.service.steps import crawl_command
 from service_support import write_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +41,8 @@ def test_a_full_file_is_read(tmp_path: Path) -> None:
     config = load_config(write_config(tmp_path / "s.yaml", {
         "timezone": "UTC", "database": "sqlite:///x.db", "registry": "r.yaml", "misfire_grace": "2h",
         "crawl": {"schedule": "30 1 * * *", "time_limit": "90m", "years": "2020-2024",
-                  "settings": {"DOWNLOAD_DELAY": 2}, "command": ["/bin/true"]},
+                  "settings": {"DOWNLOAD_DELAY": 2}, "command": ["/bin/true"],
+                  "nodes": ["http://10.0.0.5:6800/", "https://node2.example"], "node_slots": 4, "shards": 30},
         "reparse": {"schedule": "0 4 * * 0"}, "compliance": {"years": [2024]}, "events": {"failure_nights": 2},
         "lock": {"expiry": 300},
         "notifiers": {"webhook": {"url": "http://127.0.0.1:9/hook", "timeout": "5s"},
@@ -48,6 +50,9 @@ def test_a_full_file_is_read(tmp_path: Path) -> None:
                                 "port": 2525, "starttls": True}}}))
     assert config.crawl.time_limit == timedelta(minutes=90) and config.misfire_grace == timedelta(hours=2)
     assert config.crawl.settings == {"DOWNLOAD_DELAY": "2"} and config.crawl.command == ("/bin/true",)
+    assert config.crawl.nodes == ("http://10.0.0.5:6800", "https://node2.example")
+    assert crawl_command(config, "2024")[-6:] == ["--nodes", "http://10.0.0.5:6800,https://node2.example",
+                                                  "--node-slots", "4", "--shards", "30"]
     assert config.lock_expiry == timedelta(seconds=300) and config.failure_nights == 2
     assert config.email is not None and config.email.recipients == ("b@example.org",) and config.email.port == 2525
     assert config.webhook is not None and config.webhook.timeout == timedelta(seconds=5)
@@ -56,7 +61,8 @@ def test_a_full_file_is_read(tmp_path: Path) -> None:
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     path = write_config(tmp_path / "s.yaml", {
-        "timezone": "Mars/Olympus", "shedule": 1, "crawl": {"schedule": "every night", "time_limit": "soon"},
+        "timezone": "Mars/Olympus", "shedule": 1,
+        "crawl": {"schedule": "every night", "time_limit": "soon", "nodes": ["http://ops:pw@node1:6800"]},
         "events": {"failure_nights": 0}, "notifiers": {"email": {"host": "h"}, "pager": {}}})
     with pytest.raises(ServiceConfigInvalid) as caught:
         load_config(path)
@@ -65,7 +71,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
                      "crawl: schedule: 'every night' is not a cron expression", "crawl: time_limit: 'soon'",
                      "events: failure_nights: 0 is not a positive whole number",
                      "notifiers: email: sender: required", "notifiers: email: recipients: required",
-                     "notifiers: pager: unknown key"):
+                     "notifiers: pager: unknown key", "crawl: nodes: node node1: put credentials in SCRAPYD_"):
         assert expected in problems
     assert str(caught.value).startswith(f"{path}: ")
 

@@ -31,6 +31,7 @@ from collector.reparse import Selection, Tally, reparse
 from storage.archive import Archive, sha256_hex
 from storage.db import Database, open_database
 from storage.models import CrawlOutcome, CrawlRun, Document, DocumentOrigin
+from storage.shards import ShardWork, agencies_done, forget_partial_pages, load_shard
 
 #: Run statuses: a run that is not ``finished`` can be resumed.
 RUNNING, FINISHED, INTERRUPTED = "running", "finished", "interrupted"
@@ -88,6 +89,16 @@ class Ledger:
             self.run_id = run.id
         self._known = self._load_known(set(agency_ids))
         return RunStart(self.run_id, done, resumed)
+
+    def begin_shard(self, run_id: int, number: int) -> tuple[RunStart, ShardWork]:
+        """Join a distributed run as its shard ``number``: the plan's registry and agencies, less those an
+        earlier attempt finished; list pages it left of the others are dropped, as they are read again."""
+        work = load_shard(self.db, run_id, number)
+        done = agencies_done(self.db, run_id, work.agency_ids)
+        forget_partial_pages(self.db, run_id, [agency for agency in work.agency_ids if agency not in done])
+        self.run_id = run_id
+        self._known = self._load_known(set(work.agency_ids))
+        return RunStart(run_id, done, resumed=bool(done)), work
 
     def _load_known(self, agency_ids: set[str]) -> dict[str, Known]:
         query = (select(Document.url, Document.sha256, Document.http_headers)
@@ -151,12 +162,19 @@ class Ledger:
         """Mark the run finished or interrupted once every queued write is done, and stop the writer."""
         writer = self._writer_client()
         writer.submit(RUN, (self.run_id, {"status": status, "finished_at": datetime.now(UTC), "stats": stats})).result()
-        writer.close()
+        self.flush()
+
+    def flush(self) -> None:
+        """Wait until every queued write is done and stop the writer (a shard leaves its run to the controller)."""
+        self._writer_client().close()
         self._writer = None
 
-    def parse(self, on_problem: Callable[[str], None] = lambda message: None) -> Tally:
-        """Parse the documents this run stored (the storage layer's reparse, so every path parses alike)."""
-        return reparse(self.db, self.archive, Selection(crawl_run_id=self.run_id), on_problem=on_problem)
+    def parse(self, found_on: frozenset[str] | None = None,
+              on_problem: Callable[[str], None] = lambda message: None) -> Tally:
+        """Parse the documents this run stored, or those listed on ``found_on``'s portals (a shard's part);
+        through the storage layer's reparse, so every path parses alike."""
+        return reparse(self.db, self.archive, Selection(crawl_run_id=self.run_id, found_on=found_on),
+                       on_problem=on_problem)
 
     def close(self) -> None:
         if self._writer is not None:

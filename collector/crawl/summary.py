@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from collector.crawl.outcome import OK, STATUSES
-from storage.models import CrawlOutcome
+from storage.models import CrawlOutcome, CrawlShard
 
 #: Up to this many agencies every row is shown; beyond it only the agencies that need a look.
 FULL_LISTING = 100
@@ -37,3 +37,16 @@ def print_summary(console: Console, run_id: int, outcomes: Sequence[CrawlOutcome
     totals = Counter(outcome.status for outcome in outcomes)
     console.print("  ".join(f"{status}: {totals[status]}" for status in STATUSES if totals[status])
                   or "no agency was crawled", highlight=False)
+
+
+def print_shards(console: Console, shards: Sequence[CrawlShard]) -> None:
+    """A distributed run's shards: where each ran, in how many attempts, and how it ended."""
+    table = Table("shard", "agencies", "weight", "status", "attempts", "node", "last result", box=box.SIMPLE,
+                  title="shards")
+    for shard in shards:
+        last = shard.history[-1].get("result", "") if shard.history else ""
+        style = "green" if shard.status == "done" else "red"
+        table.add_row(f"{shard.shard}/{shard.shards}", str(len(shard.agency_ids)), f"{shard.weight:g}",
+                      f"[{style}]{shard.status}[/{style}]", str(shard.attempt), escape(shard.node or ""),
+                      escape(str(last)))
+    console.print(table)

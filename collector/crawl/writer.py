@@ -26,7 +26,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.engine import Connection as Transaction
 
 from storage.archive import Archive
-from storage.db import open_database
+from storage.db import open_database, upsert_insert
 from storage.models import CrawlOutcome, CrawlPage, CrawlRun, Document, DocumentOrigin
 
 PAGE, DOCUMENT, OUTCOME, RUN = "page", "document", "outcome", "run"
@@ -50,8 +50,8 @@ def _write_batch(connection: Transaction, jobs: list[Job], digests: list[str | N
         origins = [origin for _, origin in rows[DOCUMENT]]
         connection.execute(insert(DocumentOrigin), [{**origin, "document_id": document_id}
                                                     for origin, document_id in zip(origins, ids, strict=True)])
-    if rows[OUTCOME]:
-        connection.execute(insert(CrawlOutcome), rows[OUTCOME])
+    if rows[OUTCOME]:  # a retried shard never records an agency twice (the first outcome stands)
+        connection.execute(upsert_insert(connection, CrawlOutcome).on_conflict_do_nothing(), rows[OUTCOME])
     for values in rows[RUN]:  # last: a run is marked finished after everything it queued
         run_id, changes = values
         connection.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(**changes))

@@ -20,6 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from collector.errors import CollectorError
 from collector.registry import DEFAULT_PATH as DEFAULT_REGISTRY
+from collector.scaleout.scrapyd import node_url
 
 DEFAULT_PATH = Path("config/service.yaml")
 T = TypeVar("T")
@@ -32,6 +33,9 @@ class CrawlConfig:
     years: str | None = None  # YYYY-YYYY; None: the judged years and the one before
     settings: Mapping[str, str] = field(default_factory=dict)  # Scrapy overrides, `collector crawl -s`
     command: tuple[str, ...] | None = None  # None: this installation's `collector crawl`
+    nodes: tuple[str, ...] = ()  # Scrapyd nodes to run the crawl on as shards (`collector crawl --nodes`)
+    node_slots: int = 2  # jobs at once per node: the nodes' max_proc
+    shards: int | None = None  # None: 3 per node slot
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,13 @@ def _texts(value: Any) -> tuple[str, ...]:
     return tuple(_text(item) for item in items)
 
 
+def _node_urls(value: Any) -> tuple[str, ...]:
+    try:
+        return tuple(node_url(item) for item in _texts(value))
+    except CollectorError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _settings(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         raise ValueError("must be a mapping of Scrapy setting names to values")
@@ -234,7 +245,8 @@ def load_config(path: Path | None = None) -> ServiceConfig:
 def _read(reader: _Reader, document: dict[str, Any]) -> ServiceConfig:
     reader.unknown(document, _TOP)
     defaults = ServiceConfig()
-    crawl = reader.section(document, "crawl", ("schedule", "time_limit", "years", "settings", "command"))
+    crawl = reader.section(document, "crawl", ("schedule", "time_limit", "years", "settings", "command", "nodes",
+                                               "node_slots", "shards"))
     reparse = reader.section(document, "reparse", ("schedule", "time_limit"))
     compliance = reader.section(document, "compliance", ("years",))
     events = reader.section(document, "events", ("failure_nights",))
@@ -252,7 +264,10 @@ def _read(reader: _Reader, document: dict[str, Any]) -> ServiceConfig:
             time_limit=reader.value(crawl, "time_limit", duration, CrawlConfig.time_limit, "crawl: "),
             years=reader.value(crawl, "years", _years_range, None, "crawl: "),
             settings=reader.value(crawl, "settings", _settings, {}, "crawl: "),
-            command=reader.value(crawl, "command", _texts, None, "crawl: ")),
+            command=reader.value(crawl, "command", _texts, None, "crawl: "),
+            nodes=reader.value(crawl, "nodes", _node_urls, (), "crawl: "),
+            node_slots=reader.value(crawl, "node_slots", _positive_int, CrawlConfig.node_slots, "crawl: "),
+            shards=reader.value(crawl, "shards", _positive_int, None, "crawl: ")),
         reparse=ReparseConfig(
             schedule=reader.value(reparse, "schedule", _cron, None, "reparse: "),
             time_limit=reader.value(reparse, "time_limit", duration, ReparseConfig.time_limit, "reparse: ")),

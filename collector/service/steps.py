@@ -44,6 +44,10 @@ def crawl_command(config: ServiceConfig, years: str) -> list[str]:
     argv = [*(config.crawl.command or (*COLLECTOR, "crawl")), "--agencies", str(config.registry), "--years", years]
     for name, value in config.crawl.settings.items():
         argv += ["-s", f"{name}={value}"]
+    if config.crawl.nodes:  # the crawl runs as shards on Scrapyd nodes; this child is their controller
+        argv += ["--nodes", ",".join(config.crawl.nodes), "--node-slots", str(config.crawl.node_slots)]
+        if config.crawl.shards:
+            argv += ["--shards", str(config.crawl.shards)]
     return argv
 
 
