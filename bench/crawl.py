@@ -130,9 +130,11 @@ def crawl_child(mode: str, registry: str, work: str, replay: str | None, timeout
     elapsed = stats.get("elapsed_time_seconds") or 1e-9
     responses = stats.get("downloader/response_count", 0)
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the storage writer process
     print(json.dumps({
         "responses": responses, "elapsed": elapsed, "pages_per_s": responses / elapsed,
         "peak_rss_mb": usage.ru_maxrss / 1024, "cpu_s": usage.ru_utime + usage.ru_stime,
+        "writer_cpu_s": children.ru_utime + children.ru_stime,
         "statuses": {key.rsplit("/", 1)[1]: value for key, value in stats.items()
                      if key.startswith("collector/agencies/")},
         "reason": stats.get("finish_reason")}))
@@ -239,9 +241,10 @@ def run_on_nodes(registry: str, timeout: float) -> dict:
 
 def report(label: str, figures: dict) -> None:
     statuses = ", ".join(f"{status} {count}" for status, count in sorted(figures["statuses"].items())) or "-"
-    print(f"  {label:<28} {figures['responses']:>7} pages in {figures['elapsed']:7.1f} s = "
+    print(f"  {label:<32} {figures['responses']:>7} pages in {figures['elapsed']:7.1f} s = "
           f"{figures['pages_per_s']:6.1f} pages/s   "
-          + (f"crawler CPU {figures['cpu_s']:6.1f} s   peak RSS {figures['peak_rss_mb']:6.1f} MB   "
+          + (f"crawler CPU {figures['cpu_s']:6.1f} s (writer {figures['writer_cpu_s']:5.1f} s)   "
+             f"peak RSS {figures['peak_rss_mb']:6.1f} MB   "
              if "cpu_s" in figures else f"{figures['shards']} shards, wall time from plan to the last shard   ") +
           f"[{figures['reason']}; {statuses}]", flush=True)
 

@@ -57,9 +57,16 @@ ITEM_PIPELINES = {"collector.pipelines.StorePipeline": 300}
 # Every callback output passes through every spider middleware, each a layer of async generators:
 # depth is not used (discovery counts its own levels), the per-agency request cap already bounds URL
 # traps, and the meta-copy check is a development lint; together they cost the crawl about 15 %.
+# The start middleware only marks start requests, which the spider does itself; the Referer header
+# is set by the spider too (``PortalSpider._settle``); each was another few per cent.
 SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None,
                       "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
-                      "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None}
+                      "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+                      "scrapy.spidermiddlewares.start.StartSpiderMiddleware": None,
+                      "scrapy.spidermiddlewares.referer.RefererMiddleware": None}
+# A development lint that re-reads and parses a generator callback's source on every response (its
+# cache is keyed by the bound method, a new object each time).
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 # Where the crawl stores what it fetches (``collector crawl --db/--archive`` or ``-a db=… -a archive=…``
 # override them; empty means $COLLECTOR_DB_URL / $COLLECTOR_ARCHIVE, else var/).

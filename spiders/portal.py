@@ -144,6 +144,7 @@ class PortalSpider(scrapy.Spider):
                 continue
             crawl = self.crawls[entry.id] = AgencyCrawl(entry.id)
             for request in self._entry_requests(crawl, entry):
+                request.meta["is_start_request"] = True  # Scrapy's start queue (its StartSpiderMiddleware is off)
                 yield request
 
     def _entry_requests(self, crawl: AgencyCrawl, entry: AgencyEntry) -> list[scrapy.Request]:
@@ -175,12 +176,20 @@ class PortalSpider(scrapy.Spider):
                               headers={**(_FORM if form else {}), **(headers or {})}, priority=priority,
                               dont_filter=True, meta={"agency": crawl.agency_id, **meta})
 
-    def _settle(self, crawl: AgencyCrawl, outputs: Iterable) -> Iterator:
-        """Yield a callback's outputs, then count its request as done and close the agency when nothing is left."""
+    def _settle(self, crawl: AgencyCrawl, outputs: Iterable, referer: str | None = None) -> Iterator:
+        """Yield a callback's outputs, then count its request as done and close the agency when nothing is left.
+
+        Requests get the page they were found on as ``Referer`` (download endpoints check it) here rather
+        than from Scrapy's RefererMiddleware: every spider middleware wraps every output in another async
+        generator, which cost the crawl several per cent (settings.py).
+        """
         try:
             for output in outputs:
-                if output is not None:
-                    yield output
+                if output is None:
+                    continue
+                if referer is not None and isinstance(output, scrapy.Request) and _may_refer(referer, output.url):
+                    output.headers.setdefault("Referer", referer)
+                yield output
         except Exception as exc:  # a bug on one page must show in the agency's outcome, not only in the log
             crawl.error(f"spider error: {type(exc).__name__}: {exc}")
             raise
@@ -214,23 +223,23 @@ class PortalSpider(scrapy.Spider):
 
     def _parse_nav(self, response: Response) -> Iterator:
         crawl = self._crawl_of(response.request)
-        yield from self._settle(crawl, self._read_nav(crawl, response))
+        yield from self._settle(crawl, self._read_nav(crawl, response), response.url)
 
     def _parse_list(self, response: Response) -> Iterator:
         crawl = self._crawl_of(response.request)
-        yield from self._settle(crawl, self._read_list(crawl, response))
+        yield from self._settle(crawl, self._read_list(crawl, response), response.url)
 
     def _parse_api(self, response: Response) -> Iterator:
         crawl = self._crawl_of(response.request)
-        yield from self._settle(crawl, self._read_api(crawl, response))
+        yield from self._settle(crawl, self._read_api(crawl, response), response.url)
 
     def _parse_report(self, response: Response) -> Iterator:
         crawl = self._crawl_of(response.request)
-        yield from self._settle(crawl, self._read_report(crawl, response))
+        yield from self._settle(crawl, self._read_report(crawl, response), response.url)
 
     def _parse_file(self, response: Response) -> Iterator:
         crawl = self._crawl_of(response.request)
-        yield from self._settle(crawl, self._read_file(crawl, response))
+        yield from self._settle(crawl, self._read_file(crawl, response), response.url)
 
     def _failed(self, failure: Failure) -> Iterator:
         request = failure.request
@@ -480,6 +489,11 @@ class PortalSpider(scrapy.Spider):
 
 def _form(request: scrapy.Request) -> str | None:
     return request.body.decode("utf-8", "replace") if request.method == "POST" and request.body else None
+
+
+def _may_refer(source: str, target: str) -> bool:
+    """Scrapy's default policy: a page refers to any URL except an http one from an https page."""
+    return not (source.startswith("https:") and target.startswith("http:"))
 
 
 def _gone(response: Response) -> bool:

@@ -9,6 +9,7 @@ this test is about finding and fetching.
 from __future__ import annotations
 
 from collections import Counter
+from urllib.parse import urlsplit
 
 import pytest
 from crawl_support import SLOW_SECONDS, ServerProbe, Workspace, truth
@@ -65,3 +66,16 @@ def test_the_server_never_sees_two_requests_for_one_host_at_once(crawl):
     assert len(peaks) >= 190
     assert max(peaks.values()) == 1, crawl[3].overlaps()
 
+
+
+def test_files_are_requested_with_the_page_that_links_them_as_referer(crawl):
+    """Download endpoints check the Referer; the spider sets it itself (settings.py)."""
+    sent = {(host, target): headers for host, _, target, headers in crawl[3].requests}
+    checked = 0
+    for url, row in crawl[0].documents().items():
+        parts = urlsplit(url)
+        headers = sent.get((parts.hostname, parts.path + (f"?{parts.query}" if parts.query else "")))
+        if row["parent_url"] and headers is not None:
+            assert headers.get("referer") == row["parent_url"], url
+            checked += 1
+    assert checked >= 20

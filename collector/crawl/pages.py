@@ -220,7 +220,8 @@ class Page:
         """Files the report lives in: linked files and download endpoints, ``window.open`` handlers,
         PDF viewer frames, and, on a page without inline tables, its pictures (图片版)."""
         lower = self._lower
-        hinted = any(hint in lower for hint in patterns.FILE_HINTS)
+        hinted = patterns.FILE_EXTENSION_HINT.search(lower) is not None or \
+            any(hint in lower for hint in patterns.FILE_HINTS)
         if not hinted and (self.has_table or patterns.IMAGE_HINT not in lower):
             return []
         found: list[str] = []

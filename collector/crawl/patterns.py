@@ -96,8 +96,9 @@ WINDOW_OPEN = re.compile(r"window\.open\(\s*['\"]([^'\"]+)['\"]")
 IMAGE_EXTENSION = re.compile(r"\.(png|jpe?g|gif|bmp|tiff?)(?:$|[?#])", re.IGNORECASE)
 #: Raw-HTML hints (in lower case) that a page points to a file at all: a report page without any (and
 #: with its tables inline, or without pictures) is not parsed into a tree to look for attachments.
-FILE_HINTS = (".pdf", ".doc", ".wps", ".rtf", ".xls", ".ofd", ".zip", "downfile", "down.aspx", "download",
-              "window.open", "<iframe", "<embed", "<object")
+#: (The extensions are one regular expression: one pass over the page instead of seven searches.)
+FILE_EXTENSION_HINT = re.compile(r"\.(?:pdf|doc|wps|rtf|xls|ofd|zip)")
+FILE_HINTS = ("down", "window.open", "<iframe", "<embed", "<object")  # down: downfile.jsp, down.aspx, download
 IMAGE_HINT = "<img"
 #: Page furniture whose links and images are never part of a report.
 CHROME_CONTAINER = re.compile(r"header|footer|nav|breadcrumb|related|logo|share|toolbar|search", re.IGNORECASE)
