@@ -181,8 +181,12 @@ class PortalSpider(scrapy.Spider):
 
         Requests get the page they were found on as ``Referer`` (download endpoints check it) here rather
         than from Scrapy's RefererMiddleware: every spider middleware wraps every output in another async
-        generator, which cost the crawl several per cent (settings.py).
+        generator, which cost the crawl several per cent (settings.py). When the agency's last request is
+        done and its lists were read, the documents they no longer list are asked for once more
+        (:meth:`_revisits`); the agency closes when those are done too.
         """
+        failed = False
+        revisits: list[scrapy.Request] = []
         try:
             for output in outputs:
                 if output is None:
@@ -191,12 +195,30 @@ class PortalSpider(scrapy.Spider):
                     output.headers.setdefault("Referer", referer)
                 yield output
         except Exception as exc:  # a bug on one page must show in the agency's outcome, not only in the log
+            failed = True
             crawl.error(f"spider error: {type(exc).__name__}: {exc}")
             raise
         finally:
             crawl.pending -= 1
             if crawl.pending == 0:
-                self._finish(crawl)
+                revisits = [] if failed else self._revisits(crawl)
+                if not revisits:
+                    self._finish(crawl)
+        yield from revisits
+
+    def _revisits(self, crawl: AgencyCrawl) -> list[scrapy.Request]:
+        """Requests for documents of the years that earlier crawls found listed and this one did not: a report
+        taken down answers 404 (or a redirect home, or an error page), one merely dropped from the list does
+        not. Asked once per agency, and only when its lists were read (an unreadable portal proves nothing)."""
+        if crawl.revisited or not crawl.column_found or crawl.blocked or crawl.robots_denied:
+            return []
+        crawl.revisited = True
+        requested = {key[2] for key in crawl.seen}
+        unlisted = [url for url, year in self.ledger.listed_before(crawl.agency_id).items()
+                    if url not in requested and (year is None or year in self.years)]
+        requests = [self._request(crawl, url, self._parse_revisit, _REPORT, headers=self._conditional(url),
+                                  handle_httpstatus_list=[304, 404, 410]) for url in unlisted]
+        return [request for request in requests if request is not None]
 
     def _finish(self, crawl: AgencyCrawl) -> None:
         self.crawls.pop(crawl.agency_id, None)
@@ -240,6 +262,10 @@ class PortalSpider(scrapy.Spider):
     def _parse_file(self, response: Response) -> Iterator:
         crawl = self._crawl_of(response.request)
         yield from self._settle(crawl, self._read_file(crawl, response), response.url)
+
+    def _parse_revisit(self, response: Response) -> Iterator:
+        crawl = self._crawl_of(response.request)
+        yield from self._settle(crawl, self._read_revisit(crawl, response))
 
     def _failed(self, failure: Failure) -> Iterator:
         request = failure.request
@@ -381,6 +407,16 @@ class PortalSpider(scrapy.Spider):
             yield self._request(crawl, url, self._parse_file, _FILE, headers=self._conditional(url),
                                 listing=listing, parent=response.url, year=year, variant=variant,
                                 handle_httpstatus_list=[304])
+
+    def _read_revisit(self, crawl: AgencyCrawl, response: Response) -> Iterator:
+        """A document no longer listed: note it gone when the portal says it is not there any more."""
+        asked = (response.meta.get("redirect_urls") or [response.url])[0]
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        if response.status in (404, 410) or _gone(response) or (
+                response.status == 200 and "html" in content_type
+                and Page.from_bytes(response.url, response.body, content_type).is_soft_404):
+            crawl.gone.append(asked)
+        return iter(())
 
     def _read_file(self, crawl: AgencyCrawl, response: Response) -> Iterator:
         listing: Listing = response.meta["listing"]

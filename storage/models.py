@@ -217,6 +217,9 @@ class CrawlOutcome(Base):
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime]
     duration_s: Mapped[float] = mapped_column(Float)
+    #: Report URLs stored by earlier crawls, no longer listed, that answered "not found" when asked again
+    #: (taken down); None when the crawl did not look (its lists could not be read).
+    gone: Mapped[list[str] | None]
 
 
 class Event(Base):

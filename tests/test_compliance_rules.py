@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from collector.compliance.deadlines import deadline_for
+from collector.compliance.engine import ReportCopy, taken_down
 from collector.compliance.evidence import Evidence, decide, url_date
 from collector.compliance.status import judge
 
@@ -76,3 +77,20 @@ def test_first_seen_only_says_no_later_than():
 ])
 def test_url_dates(url, found):
     assert url_date(url) == found
+
+
+def _copy(url: str, parent: str | None = None) -> ReportCopy:
+    return ReportCopy(1, 1, url, datetime(2025, 2, 1, tzinfo=UTC), None, {}, None, parent)
+
+
+PAGE, FILE, MOVED = "http://a.gov.cn/nb/2024.html", "http://a.gov.cn/nb/2024.pdf", "http://a.gov.cn/new/2024.html"
+
+
+@pytest.mark.parametrize("copies, gone, removed", [
+    ([_copy(PAGE), _copy(FILE, PAGE)], {PAGE}, True),             # the page is gone, its file with it
+    ([_copy(PAGE), _copy(FILE, PAGE)], {FILE}, False),            # only the file: the page still stands
+    ([_copy(PAGE), _copy(MOVED)], {PAGE}, False),                 # moved: a copy at a new address is there
+    ([_copy(PAGE)], set(), False),
+])
+def test_a_report_is_removed_when_every_copy_is_gone(copies, gone, removed):
+    assert taken_down(copies, frozenset(gone)) is removed

@@ -20,7 +20,7 @@ from collector.compliance.deadlines import deadline_for
 from collector.compliance.evidence import Evidence, decide, url_date
 from collector.compliance.health import PortalHealth
 from collector.compliance.status import judge
-from storage.models import Agency, Document, Report
+from storage.models import Agency, Document, DocumentOrigin, Report
 
 _TOP_FINDINGS = 3
 
@@ -45,6 +45,7 @@ class ReportCopy:
     list_date: date | None
     record: dict
     record_sha256: str | None
+    parent_url: str | None  # the report page an attachment was linked from
 
 
 def _region_prefix(code: str) -> str:
@@ -63,8 +64,9 @@ def report_copies(connection: Connection, agency_ids: list[str],
                   years: tuple[int, ...] | None = None) -> dict[tuple[str, int], list[ReportCopy]]:
     """The stored report copies of the agencies, by agency and report year (``years=None``: all)."""
     query = (select(Document.agency_id, Report.year, Document.id, Report.id, Document.url, Document.fetched_at,
-                    Document.list_date, Report.record, Report.record_sha256)
+                    Document.list_date, Report.record, Report.record_sha256, DocumentOrigin.parent_url)
              .join(Report, Report.document_id == Document.id)
+             .outerjoin(DocumentOrigin, DocumentOrigin.document_id == Document.id)
              .where(Document.agency_id.in_(agency_ids), Report.record.is_not(None))
              .order_by(Document.fetched_at, Document.id))
     if years is not None:
@@ -75,6 +77,12 @@ def report_copies(connection: Connection, agency_ids: list[str],
         if _is_report(copy.record):
             found[(agency_id, year)].append(copy)
     return found
+
+
+def taken_down(copies: list[ReportCopy], gone: frozenset[str]) -> bool:
+    """Every copy of the report is gone from the portal: its URL, or the page it was linked from, answered
+    "not found" in the latest crawl (a report moved to a new address still has a copy that is not)."""
+    return bool(gone) and all(copy.url in gone or copy.parent_url in gone for copy in copies)
 
 
 def primary_copy(copies: list[ReportCopy]) -> ReportCopy:
@@ -126,6 +134,8 @@ def judge_agencies(connection: Connection, filters: Filters,
     if filters.kind:
         query = query.where(Agency.kind == filters.kind)
     agencies = list(connection.execute(query))
+    # A unit's report may be listed on its government's portal: whichever crawl found it gone says so.
+    gone = frozenset().union(*(portal.gone_urls for portal in health.values()))
     copies = report_copies(connection, [a.id for a in agencies], (filters.year, filters.year - 1))
     rows, records = [], {}
     for agency in agencies:
@@ -137,7 +147,7 @@ def judge_agencies(connection: Connection, filters: Filters,
         portal = health.get(agency.id)
         status = judge(deadline.due, filters.as_of, published, portal.status if portal else None)
         previous = copies.get((agency.id, filters.year - 1))
-        removed = bool(primary and portal and primary.url in portal.gone_urls)
+        removed = bool(found) and taken_down(found, gone)
         if primary is not None:
             records[primary.report_id] = primary.record
         rows.append({

@@ -28,12 +28,14 @@ def load_health(connection: Connection, as_of: date) -> dict[str, PortalHealth]:
     and a portal readable now was readable for that question.
     """
     cutoff = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=UTC)
-    query = select(CrawlOutcome.agency_id, CrawlOutcome.status, CrawlOutcome.reason, CrawlOutcome.finished_at)
+    query = select(CrawlOutcome.agency_id, CrawlOutcome.status, CrawlOutcome.reason, CrawlOutcome.gone,
+                   CrawlOutcome.finished_at)
     before: dict[str, PortalHealth] = {}
     after: dict[str, PortalHealth] = {}
-    for agency_id, status, reason, finished in connection.execute(query.order_by(CrawlOutcome.finished_at)):
+    for agency_id, status, reason, gone, finished in connection.execute(query.order_by(CrawlOutcome.finished_at)):
+        health = PortalHealth(status, reason, frozenset(gone or ()))
         if as_utc(finished) < cutoff:
-            before[agency_id] = PortalHealth(status, reason)
+            before[agency_id] = health
         else:
-            after.setdefault(agency_id, PortalHealth(status, reason))
+            after.setdefault(agency_id, health)
     return {**after, **before}

@@ -61,6 +61,7 @@ class Ledger:
         self.archive = archive
         self.run_id: int | None = None
         self._known: dict[str, Known] = {}
+        self._listed: dict[str, dict[str, int | None]] = {}
         self._writer: WriterClient | None = WriterClient(db.engine.url.render_as_string(hide_password=False),
                                                          str(archive.root))
 
@@ -101,18 +102,29 @@ class Ledger:
         return RunStart(run_id, done, resumed=bool(done)), work
 
     def _load_known(self, agency_ids: set[str]) -> dict[str, Known]:
-        query = (select(Document.url, Document.sha256, Document.http_headers)
+        """Validators of every stored document of these agencies; also notes, per agency, the documents its
+        lists led to (report pages and files listed as such), which a crawl asks for again when they are
+        no longer listed, to tell a report taken down from one merely moved off the list."""
+        query = (select(Document.url, Document.sha256, Document.http_headers, DocumentOrigin.found_on,
+                        DocumentOrigin.role, DocumentOrigin.parent_url, DocumentOrigin.report_year)
                  .join(DocumentOrigin, DocumentOrigin.document_id == Document.id)
                  .where(DocumentOrigin.found_on.in_(agency_ids)).order_by(Document.id))
         known = {}
+        self._listed = {}
         with self.db.reading() as connection:
-            for url, sha256, headers in connection.execute(query):
+            for url, sha256, headers, found_on, role, parent_url, year in connection.execute(query):
                 headers = headers or {}
                 known[url] = Known(sha256, headers.get("etag"), headers.get("last-modified"))
+                if role == "report_page" or parent_url is None:
+                    self._listed.setdefault(found_on, {})[url] = year
         return known
 
     def known(self, url: str) -> Known | None:
         return self._known.get(url)
+
+    def listed_before(self, agency_id: str) -> dict[str, int | None]:
+        """The documents earlier crawls found listed on the agency's portal, with their report years."""
+        return self._listed.get(agency_id, {})
 
     def archived(self, url: str) -> bytes | None:
         """The bytes last stored for ``url`` (a 304 answer means they are still current)."""
@@ -155,7 +167,8 @@ class Ledger:
         return self._writer_client().submit(OUTCOME, {
             "crawl_run_id": self.run_id, "agency_id": crawl.agency_id, "status": status, "reason": reason,
             "pages": crawl.pages, "documents": crawl.documents, "unchanged": crawl.unchanged, "reports": crawl.reports,
-            "errors": list(crawl.errors), "started_at": crawl.started_at, "finished_at": datetime.now(UTC),
+            "errors": list(crawl.errors), "gone": list(crawl.gone) if crawl.revisited else None,
+            "started_at": crawl.started_at, "finished_at": datetime.now(UTC),
             "duration_s": round(crawl.duration, 3)})
 
     def finish(self, status: str, stats: dict[str, Any]) -> None:

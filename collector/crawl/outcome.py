@@ -39,6 +39,8 @@ class AgencyCrawl:
     robots_denied: str | None = None
     discovering: bool = False  # the way in is discovery from the home page (no or a stale report_pages)
     errors: list[str] = field(default_factory=list)
+    revisited: bool = False   # documents listed in earlier crawls but not now were asked for again
+    gone: list[str] = field(default_factory=list)  # … and answered "not found": taken down
     seen: set[tuple[str, ...]] = field(default_factory=set)  # requests already made (callback, method, URL, form)
     requests: int = 0
 
