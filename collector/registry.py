@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 from sqlalchemy import select
 
+from collector.crawl.politeness import POLITENESS_KEYS, politeness_problem
 from collector.errors import CollectorError
 from storage.db import Database
 from storage.models import Agency
@@ -277,7 +278,13 @@ def load_registry(path: Path = DEFAULT_PATH) -> Registry:
         checker.report(document.key_lines["defaults"], "defaults", "must be a mapping")
         defaults = {}
     for key, value in defaults.items():
-        if str(key).endswith("_deadline") and (reason := _month_day_problem(value)):
+        if str(key).endswith("_deadline"):
+            reason = _month_day_problem(value)
+        elif key in POLITENESS_KEYS:
+            reason = politeness_problem(key, value)
+        else:
+            reason = f"unknown default (defaults are *_deadline and {', '.join(POLITENESS_KEYS)})"
+        if reason:
             checker.report(defaults.key_lines[key], f"defaults: {key}", reason)
     entries = []
     for index, raw in enumerate(document["agencies"]):

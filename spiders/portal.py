@@ -35,10 +35,11 @@ from twisted.python.failure import Failure
 
 from collector.crawl import patterns
 from collector.crawl.classify import MAYBE, OTHER, Verdict, classify
-from collector.crawl.discovery import column_links, section_links, sub_column_links
+from collector.crawl.discovery import Site, column_links, section_links, sub_column_links
 from collector.crawl.ledger import FINISHED, INTERRUPTED, Ledger
 from collector.crawl.outcome import AgencyCrawl
 from collector.crawl.pages import Page
+from collector.crawl.politeness import apply_politeness
 from collector.crawl.pagination import HTML, Entry, ListCall, further_pages, html_entries, read_api
 from collector.crawl.responses import kept_headers
 from collector.errors import CollectorError
@@ -93,7 +94,7 @@ class PortalSpider(scrapy.Spider):
         self.crawls: dict[str, AgencyCrawl] = {}
         self.statuses: Counter[str] = Counter()
         self.ledger: Ledger | None = None
-        if self.shard is None:  # a shard reads its registry and years from the run's plan when it starts
+        if self.shard is None:  # a shard reads its registry and years from the run's plan (from_crawler)
             self._use(load_registry(Path(agencies) if agencies else DEFAULT_PATH),
                       [name for name in (agency or "").split(",") if name], years)
 
@@ -118,6 +119,14 @@ class PortalSpider(scrapy.Spider):
         settings = crawler.settings
         spider.ledger = Ledger.open(spider._db or settings.get("COLLECTOR_DB_URL") or None,
                                     spider._archive or settings.get("COLLECTOR_ARCHIVE") or None)
+        if spider.shard is not None:  # the run's plan holds the shard's registry, agencies and years
+            spider.shard_work = spider.ledger.shard_work(spider.shard.run_id, spider.shard.number)
+            work = spider.shard_work
+            spider._use(registry_from_json(work.registry), work.agency_ids, work.years)
+        # Settings are frozen after this method: the registry's politeness goes in now.
+        applied = apply_politeness(settings, spider.registry.defaults)
+        if applied:
+            spider.logger.info("politeness from the registry: %s", applied)
         spider.max_requests = settings.getint("COLLECTOR_MAX_REQUESTS_PER_AGENCY", 2000)
         spider.parse_after_crawl = settings.getbool("COLLECTOR_PARSE_AFTER_CRAWL", True)
         return spider
@@ -130,9 +139,8 @@ class PortalSpider(scrapy.Spider):
         # it: that cost the crawl a few per cent and made parsing in this process 2.3 times slower.
         logging.getLogger().setLevel(self.settings.get("LOG_LEVEL") or logging.INFO)
         if self.shard is not None:
-            begun, work = self.ledger.begin_shard(self.shard.run_id, self.shard.number)
-            self._use(registry_from_json(work.registry), work.agency_ids, work.years)
-            self.logger.info("%s: %d agencies, %d done by an earlier attempt", self.shard, len(work.agency_ids),
+            begun = self.ledger.begin_shard(self.shard.run_id, self.shard_work)
+            self.logger.info("%s: %d agencies, %d done by an earlier attempt", self.shard, len(self.selected),
                              len(begun.done))
         else:
             begun = self.ledger.begin(self.registry, [entry.id for entry in self.selected], resume=self.resume)
@@ -291,13 +299,20 @@ class PortalSpider(scrapy.Spider):
         page = self._page(crawl, response)
         if page is None:
             return
-        columns = column_links(page.anchors, response.url)
+        site = self._site(crawl.agency_id)
+        columns = column_links(page.anchors, response.url, site)
         for url in columns:
             yield self._request(crawl, url, self._parse_list, _LIST, role="column")
         depth = response.meta.get("nav_depth", 0)
         if not columns and depth < patterns.MAX_DISCOVERY_DEPTH:
-            for url in section_links(page.anchors, response.url):
+            for url in section_links(page.anchors, response.url, site):
                 yield self._request(crawl, url, self._parse_nav, _NAV, nav_depth=depth + 1)
+
+    def _site(self, agency_id: str) -> Site:
+        """Where discovery may go: the hosts the registry names for the agency, its government's other hosts."""
+        entry = self.entries[agency_id]
+        declared = frozenset(host for url in entry.report_pages if (host := urlsplit(url).hostname))
+        return Site(urlsplit(entry.portal).hostname or "", declared)
 
     def _read_list(self, crawl: AgencyCrawl, response: Response) -> Iterator:
         page = self._page(crawl, response)

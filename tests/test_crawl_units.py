@@ -12,7 +12,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 
 from collector.crawl.classify import MAYBE, OTHER, REPORT, best_title, classify
-from collector.crawl.discovery import column_links, section_links, sub_column_links
+from collector.crawl.discovery import Site, column_links, section_links, sub_column_links
 from collector.crawl.pages import Page, decode
 from collector.crawl.pagination import (
     GKMLPT,
@@ -111,6 +111,21 @@ def test_discovery_prefers_the_column_and_stays_on_the_host():
     assert column_links(page.anchors, page.url) == ["http://a.sample.test/zwgk/zfxxgk/gknb/"]
     assert section_links(page.anchors, page.url) == ["http://a.sample.test/zwgk/zfxxgk/",
                                                      "http://a.sample.test/zwgk/zfxxgk/gknb/"]
+
+
+def test_discovery_enters_the_governments_other_hosts_and_declared_platforms_only():
+    page = Page("http://www.xinxiang.gov.cn/", """<a href="http://xxgk.xinxiang.gov.cn/zwgk/">政务公开</a>
+        <a href="http://zfxxgk.henan.gov.cn/410700/">政府信息公开</a><a href="http://www.huixian.gov.cn/xxgk/">信息公开</a>
+        <a href="http://www.example.com.cn/xxgk/">信息公开</a>""")
+    assert section_links(page.anchors, page.url) == []  # without the agency's site: this host only
+    assert section_links(page.anchors, page.url, Site("www.xinxiang.gov.cn")) == ["http://xxgk.xinxiang.gov.cn/zwgk/"]
+    declared = Site("www.xinxiang.gov.cn", frozenset({"zfxxgk.henan.gov.cn"}))
+    assert section_links(page.anchors, page.url, declared) == [
+        "http://xxgk.xinxiang.gov.cn/zwgk/", "http://zfxxgk.henan.gov.cn/410700/"]
+    platform = Page("http://zfxxgk.henan.gov.cn/", '<a href="http://www.henan.gov.cn/xxgk/">信息公开</a>')
+    assert section_links(platform.anchors, platform.url, declared) == []  # the platform's neighbours: no
+    farm = Page("http://a-1.sample.test/", '<a href="http://b-2.sample.test/xxgk/">信息公开</a>')
+    assert section_links(farm.anchors, farm.url, Site("a-1.sample.test")) == []  # another agency's portal
 
 
 def test_report_page_payload_links():

@@ -245,3 +245,14 @@ def test_sync_of_the_shipped_registry_and_listing_by_region(db: Database) -> Non
 def test_list_refuses_a_malformed_region(db: Database) -> None:
     with pytest.raises(CollectorError, match="--region: '4107' is not a GB/T 2260 code"):
         list_agencies(db, "4107")
+
+
+def test_politeness_defaults_are_checked(tmp_path: Path) -> None:
+    polite = "defaults:\n  download_delay: 2.5\n  concurrent_requests_per_host: 1\nagencies:\n" + VALID_ENTRY
+    assert load_registry(write(tmp_path, polite)).defaults == {"download_delay": 2.5, "concurrent_requests_per_host": 1}
+    found = "\n".join(problems(tmp_path, "defaults:\n  download_delay: soon\n  concurrent_requests_per_host: 0.5\n"
+                                          "  download_timeout: 0\n  sleep_at_night: true\nagencies:\n" + VALID_ENTRY))
+    for expected in ("defaults: download_delay: 'soon' is not a number",
+                     "defaults: concurrent_requests_per_host: 0.5 is not a whole number",
+                     "defaults: download_timeout: 0 is below 1", "defaults: sleep_at_night: unknown default"):
+        assert expected in found

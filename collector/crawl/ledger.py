@@ -91,15 +91,18 @@ class Ledger:
         self._known = self._load_known(set(agency_ids))
         return RunStart(self.run_id, done, resumed)
 
-    def begin_shard(self, run_id: int, number: int) -> tuple[RunStart, ShardWork]:
-        """Join a distributed run as its shard ``number``: the plan's registry and agencies, less those an
-        earlier attempt finished; list pages it left of the others are dropped, as they are read again."""
-        work = load_shard(self.db, run_id, number)
+    def shard_work(self, run_id: int, number: int) -> ShardWork:
+        """Shard ``number`` of a distributed run, as its plan says: registry, agencies, years."""
+        return load_shard(self.db, run_id, number)
+
+    def begin_shard(self, run_id: int, work: ShardWork) -> RunStart:
+        """Join a distributed run with a shard's ``work``, less the agencies an earlier attempt finished;
+        list pages it left of the others are dropped, as they are read again."""
         done = agencies_done(self.db, run_id, work.agency_ids)
         forget_partial_pages(self.db, run_id, [agency for agency in work.agency_ids if agency not in done])
         self.run_id = run_id
         self._known = self._load_known(set(work.agency_ids))
-        return RunStart(run_id, done, resumed=bool(done)), work
+        return RunStart(run_id, done, resumed=bool(done))
 
     def _load_known(self, agency_ids: set[str]) -> dict[str, Known]:
         """Validators of every stored document of these agencies; also notes, per agency, the documents its
