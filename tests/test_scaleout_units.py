@@ -18,7 +18,7 @@ from collector.scaleout.node import check_environment
 from collector.scaleout.planning import balance, last_night_weights, portal_groups
 from collector.scaleout.scrapyd import FINISHED, RUNNING, NodeRefused, NodeUnavailable, node_url
 from storage.models import CrawlOutcome, CrawlRun
-from storage.shards import create_plan, load_shards, record_shard_outcome
+from storage.shards import create_plan, load_shards, record_shard_outcome, reopen_shards
 
 
 def _registry(count: int, shared_host_every: int = 0) -> dict:
@@ -261,3 +261,37 @@ def test_no_reachable_node_fails_the_shards_instead_of_waiting_forever(db):
     shards = _control(db, run_id, [dead])
     assert [shard.status for shard in shards] == ["failed", "failed"]
     assert shards[0].history[-1]["result"] == "no node reachable"
+
+
+def test_stopping_cancels_the_jobs_in_flight_and_leaves_their_shards_to_resume(db):
+    run_id = _run(db, shards=2)
+    stop = threading.Event()
+    cancelled = []
+
+    class Stopping(StandInNode):
+        def jobs(self) -> dict[str, str]:
+            if self.queued:
+                stop.set()  # Ctrl-C while the jobs run
+            return {job: RUNNING for job in self.queued}
+
+        def cancel(self, job_id: str) -> None:
+            cancelled.append(job_id)
+
+    node = Stopping("http://n1", db, lambda a: "done")
+    controller = Controller(db, run_id, [node], arguments={}, settings={},
+                            limits=Limits(slots=2, poll=0.0, node_timeout=5.0), clock=Clock())
+    shards = controller.run(stop)
+    assert sorted(cancelled) == sorted(node.scheduled) and len(cancelled) == 2
+    assert [shard.status for shard in shards] == ["planned", "planned"]
+    assert all("cancelled" in shard.history[-1]["result"] for shard in shards)
+
+
+def test_a_resumed_run_sends_only_its_unfinished_shards(db):
+    run_id = _run(db, shards=3)
+    _control(db, run_id, [StandInNode("http://n1", db, lambda a: "died" if a["shard"] == "3/3" else "done")],
+             max_attempts=1)
+    reopen_shards(db, run_id)
+    again = StandInNode("http://n2", db, lambda a: "done")
+    shards = _control(db, run_id, [again], max_attempts=2)
+    assert [shard.status for shard in shards] == ["done"] * 3
+    assert again.scheduled == [f"run{run_id}-s3of3-a2"]
