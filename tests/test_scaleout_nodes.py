@@ -9,11 +9,14 @@ result is complete.
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import socket
 import subprocess
 import threading
+import urllib.error
+import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -167,6 +170,21 @@ def test_a_sharded_crawl_on_two_nodes_fetches_and_stores_every_report_once(pg, n
     assert {node for _, _, node in shards} == {node.url for node in nodes}  # both nodes took work
     assert _rows(pg, "SELECT status FROM crawl_runs") == [("finished",)]
     assert "shards" in result.stdout and "crawl run" in result.stdout
+    for endpoint in ("addversion.json", "delproject.json", "delversion.json"):  # no code can be uploaded
+        assert _status(nodes[0].url + "/" + endpoint, CREDENTIALS) == 404
+    assert _status(nodes[0].url + "/daemonstatus.json", {}) == 401  # basic auth guards the node
+
+
+def _status(url: str, credentials: dict[str, str]) -> int:
+    request = urllib.request.Request(url, data=b"project=collector")
+    if credentials:
+        token = base64.b64encode(f"{credentials['SCRAPYD_USERNAME']}:{credentials['SCRAPYD_PASSWORD']}".encode())
+        request.add_header("Authorization", "Basic " + token.decode())
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
 
 
 def test_a_killed_node_loses_its_shards_to_the_other(pg, nodes, farm, tmp_path):
