@@ -31,6 +31,7 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from collector.crawl import patterns
@@ -39,13 +40,13 @@ from collector.crawl.discovery import Site, column_links, section_links, sub_col
 from collector.crawl.ledger import FINISHED, INTERRUPTED, Ledger
 from collector.crawl.outcome import AgencyCrawl
 from collector.crawl.pages import Page
-from collector.crawl.politeness import apply_politeness
 from collector.crawl.pagination import HTML, Entry, ListCall, further_pages, html_entries, read_api
+from collector.crawl.politeness import apply_politeness
 from collector.crawl.responses import kept_headers
+from collector.crawl.shard import SUPERSEDED, ShardJob
 from collector.errors import CollectorError
 from collector.items import FetchedDocument, ListPage
 from collector.middlewares import HostBlocked, PrivateAddressRefused
-from collector.crawl.shard import ShardJob
 from collector.registry import DEFAULT_PATH, AgencyEntry, Registry, load_registry, registry_from_json
 
 #: Report years looked for when none are given: from the 2008 条例 on.
@@ -94,6 +95,7 @@ class PortalSpider(scrapy.Spider):
         self.crawls: dict[str, AgencyCrawl] = {}
         self.statuses: Counter[str] = Counter()
         self.ledger: Ledger | None = None
+        self._closing = False
         if self.shard is None:  # a shard reads its registry and years from the run's plan (from_crawler)
             self._use(load_registry(Path(agencies) if agencies else DEFAULT_PATH),
                       [name for name in (agency or "").split(",") if name], years)
@@ -235,6 +237,12 @@ class PortalSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"collector/agencies/{status}")
         self.ledger.record_outcome(crawl)
         self.logger.debug("%s: %s%s", crawl.agency_id, status, f" ({reason})" if reason else "")
+        if self.shard is not None and not self._closing and self.shard.superseded(self.ledger.db):
+            # The controller gave this attempt up (its node looked lost) and sent the shard again: stop
+            # here rather than crawl the same portals as the new attempt.
+            self._closing = True
+            self.logger.warning("%s: superseded by a later attempt; stopping", self.shard)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=SUPERSEDED))
 
     def _crawl_of(self, request: scrapy.Request) -> AgencyCrawl:
         return self.crawls[request.meta["agency"]]

@@ -93,6 +93,13 @@ def agencies_done(database: Database, run_id: int, agency_ids: Sequence[str]) ->
             CrawlOutcome.crawl_run_id == run_id, CrawlOutcome.agency_id.in_(list(agency_ids)))).scalars())
 
 
+def current_attempt(database: Database, run_id: int, number: int) -> int:
+    """The attempt the controller last sent for a shard (0 when there is no such shard)."""
+    with database.reading() as connection:
+        return connection.execute(select(CrawlShard.attempt).where(CrawlShard.crawl_run_id == run_id,
+                                                                   CrawlShard.shard == number)).scalar() or 0
+
+
 def forget_partial_pages(database: Database, run_id: int, agency_ids: Sequence[str]) -> int:
     """Drop the list pages an earlier attempt stored for agencies it did not finish: the retry reads them
     again, so each stays recorded once. (Documents are kept: the retry finds them known and unchanged.)"""

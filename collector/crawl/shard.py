@@ -10,24 +10,30 @@ from __future__ import annotations
 
 import re
 import socket
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from collector.errors import CollectorError
 from storage.db import Database
-from storage.shards import record_shard_outcome
+from storage.shards import current_attempt, record_shard_outcome
 
 _SHARD = re.compile(r"(\d+)/(\d+)")
+#: The finish reason of an attempt that stopped because the controller sent the shard again.
+SUPERSEDED = "superseded"
+#: Seconds between looks at the shard's current attempt (one small query).
+CHECK_INTERVAL = 10.0
 
 
-@dataclass(frozen=True)
+@dataclass
 class ShardJob:
     run_id: int
     number: int
     shards: int
     attempt: int
     started_at: datetime
+    next_check: float = field(default=0.0, compare=False, repr=False)  # monotonic time of the next look
 
     @classmethod
     def from_arguments(cls, run: str | None, shard: str | None, attempt: str | None) -> ShardJob | None:
@@ -46,6 +52,15 @@ class ShardJob:
 
     def __str__(self) -> str:
         return f"run {self.run_id} shard {self.number}/{self.shards} attempt {self.attempt}"
+
+    def superseded(self, database: Database) -> bool:
+        """Whether the controller has sent this shard again since (looked at most every CHECK_INTERVAL s):
+        a job Scrapyd lost track of keeps running, and must not crawl beside its replacement."""
+        now = time.monotonic()
+        if now < self.next_check:
+            return False
+        self.next_check = now + CHECK_INTERVAL
+        return current_attempt(database, self.run_id, self.number) > self.attempt
 
     def record(self, database: Database, finish_reason: str, stats: dict[str, Any]) -> None:
         """Write this attempt's outcome row (last, after the agencies' outcomes and the parse)."""
