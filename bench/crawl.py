@@ -42,11 +42,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from pg_schema import DEFAULT_PG_URL, postgresql_schema  # beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML_LAYOUTS = ("html_word", "html_clean", "html_script", "pipes")
@@ -154,25 +155,7 @@ def run_child(mode: str, registry: str, replay: str | None, timeout: float, db: 
 
 # --- two Scrapyd nodes on this machine ------------------------------------------------------------------------
 
-PG_URL = os.environ.get("COLLECTOR_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-@contextmanager
-def pg_schema() -> Iterator[str]:
-    """A URL of a fresh PostgreSQL schema, dropped afterwards."""
-    from sqlalchemy import create_engine, make_url
-
-    admin = create_engine(PG_URL)
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+PG_URL = os.environ.get("COLLECTOR_TEST_PG_URL", DEFAULT_PG_URL)
 
 
 def _free_port() -> int:
@@ -218,7 +201,7 @@ def run_on_nodes(registry: str, timeout: float) -> dict:
     from sqlalchemy import create_engine, text
 
     collector = Path(sys.executable).with_name("collector")
-    with pg_schema() as db, tempfile.TemporaryDirectory(prefix="bench-nodes-") as work:
+    with postgresql_schema(PG_URL) as db, tempfile.TemporaryDirectory(prefix="bench-nodes-") as work:
         with local_nodes(db, Path(work)) as urls:
             command = [str(collector), "crawl", "--agencies", registry, "--archive", f"{work}/archive",
                        "--nodes", ",".join(urls), "--no-politeness", "--poll", "0.5",
@@ -299,7 +282,7 @@ def main() -> None:
                   f"{polite['cpu_s'] / polite['elapsed']:.0%} of the {polite['elapsed']:.0f} s (CPU "
                   f"{polite['cpu_s']:.0f} s, start-up included)", flush=True)
         if not args.skip_nodes:
-            with pg_schema() as db:
+            with postgresql_schema(PG_URL) as db:
                 single = run_child("impolite", registry, None, args.timeout, db=db)
             report("politeness off, PostgreSQL", single)
             nodes = run_on_nodes(registry, args.timeout)

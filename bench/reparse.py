@@ -24,23 +24,23 @@ import resource
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, update
+from sqlalchemy import update
 
 import collector.reparse
 from collector.ingest import import_files
 from collector.reparse import Selection, reparse
 from parsers import parse_bytes
 from storage.archive import Archive
-from storage.db import Database, open_database, resolve_url
+from storage.db import Database, open_database
 from storage.models import Report
 
+from pg_schema import DEFAULT_PG_URL, postgresql_schema  # beside this script
+
 SEEDS = sorted((Path(__file__).parents[1] / "tests" / "fixtures" / "seeds").glob("*.txt"))
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TARGET_RATIO = 0.80
 
 _CITIES = ("郑州市", "开封市", "洛阳市", "安阳市", "鹤壁市", "焦作市", "濮阳市", "漯河市", "南阳市", "商丘市", "信阳市",
@@ -83,22 +83,6 @@ def bare_parse(paths: list[Path]) -> float:
         parse_bytes(data)
         elapsed += time.perf_counter() - started
     return len(paths) / elapsed
-
-
-@contextmanager
-def postgresql_schema(url: str) -> Iterator[str]:
-    """A fresh schema on the server, dropped afterwards; yields a URL that uses it."""
-    admin = create_engine(resolve_url(url))
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield resolve_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
 
 
 def checkpoints(total: int, samples: dict[str, float]) -> Callable[[int], None]:
