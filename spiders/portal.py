@@ -122,8 +122,7 @@ class PortalSpider(scrapy.Spider):
         spider.ledger = Ledger.open(spider._db or settings.get("COLLECTOR_DB_URL") or None,
                                     spider._archive or settings.get("COLLECTOR_ARCHIVE") or None)
         if spider.shard is not None:  # the run's plan holds the shard's registry, agencies and years
-            spider.shard_work = spider.ledger.shard_work(spider.shard.run_id, spider.shard.number)
-            work = spider.shard_work
+            spider.shard_work = work = spider.ledger.shard_work(spider.shard.run_id, spider.shard.number)
             spider._use(registry_from_json(work.registry), work.agency_ids, work.years)
         # Settings are frozen after this method: the registry's politeness goes in now.
         applied = apply_politeness(settings, spider.registry.defaults)

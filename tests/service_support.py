@@ -91,14 +91,8 @@ def webhook_receiver() -> Iterator[WebhookReceiver]:
 
     server = ThreadingHTTPServer((LOOPBACK, 0), Handler)
     receiver.url = f"http://{LOOPBACK}:{server.server_address[1]}/hook"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with _serving(server):
         yield receiver
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 # --- SMTP --------------------------------------------------------------------------------------------------------
@@ -151,10 +145,17 @@ def smtp_receiver() -> Iterator[SmtpReceiver]:
     server = socketserver.ThreadingTCPServer((LOOPBACK, 0), Handler)
     server.daemon_threads = True
     receiver.port = server.server_address[1]
+    with _serving(server):
+        yield receiver
+
+
+@contextmanager
+def _serving(server: socketserver.BaseServer) -> Iterator[None]:
+    """Serve on a thread while the block runs, then shut the server down and wait for the thread."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield receiver
+        yield
     finally:
         server.shutdown()
         server.server_close()

@@ -10,6 +10,7 @@ already done.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,7 +108,7 @@ def crawl_on_nodes(database: Database, request: DistributedCrawl, limits: Limits
                             settings=request.settings, limits=limits, report=report)
     shards = controller.run(stop)
     result = Result(run_id, shards)
-    counts = {status: sum(1 for shard in shards if shard.status == status) for status in {s.status for s in shards}}
+    counts = dict(Counter(shard.status for shard in shards))
     finish_run(database, run_id, "finished" if result.complete else "interrupted",
                {"reason": "finished" if result.complete else ("stopped" if stop.is_set() else "shards failed"),
                 "shards": counts})
