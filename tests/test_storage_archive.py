@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
+from pathlib import Path
 
 import pytest
 
@@ -66,6 +68,33 @@ def test_a_failed_write_leaves_no_file_behind(archive: Archive, monkeypatch: pyt
     with pytest.raises(OSError):
         archive.put(REPORT)
     assert [path for path in archive.root.rglob("*") if path.is_file()] == []
+
+
+def test_a_batch_keeps_its_order_and_stores_repeated_bytes_once(archive: Archive) -> None:
+    blobs = [REPORT, b"second", REPORT, b""]
+    digests = archive.put_many(blobs)
+    assert digests == [hashlib.sha256(blob).hexdigest() for blob in blobs]
+    assert [archive.get(digest) for digest in digests] == blobs
+    assert sorted(path.name for path in archive.root.rglob("*") if path.is_file()) == \
+        sorted(f"{digest}.gz" for digest in set(digests))
+
+
+def test_a_batch_failing_halfway_keeps_what_it_completed_and_no_temporary_file(
+        archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_replace, calls = os.replace, []
+
+    def second_fails(source, target):
+        calls.append(target)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_replace(source, target)
+
+    monkeypatch.setattr("storage.archive.os.replace", second_fails)
+    with pytest.raises(OSError):
+        archive.put_many([REPORT, b"second", b"third"])
+    files = [path for path in archive.root.rglob("*") if path.is_file()]
+    assert [path.name for path in files] == [Path(calls[0]).name]
+    assert gzip.decompress(files[0].read_bytes()) in (REPORT, b"second", b"third")
 
 
 def test_root_defaults_to_environment_then_var_archive(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:

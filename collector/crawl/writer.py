@@ -7,18 +7,25 @@ per second nearly in half. In a process of its own it costs the crawler only han
 The process is started when the crawl opens, so its start-up overlaps Scrapy's. The crawl process
 sends lists of jobs ``(job id, kind, row, body)`` over a pipe and receives lists of ``(job id, error
 or None)`` once their rows are committed; :class:`WriterClient` turns those into futures. The writer
-takes whatever jobs have arrived (up to :data:`BATCH`), puts their bytes into the archive on a few
-threads (the work waits on the disk, so threads overlap it), then writes the batch in one transaction
+takes whatever jobs have arrived (up to :data:`BATCH`), puts their bytes into the archive in one go
+(``Archive.put_many``: one journal commit for the batch), then writes the batch in one transaction
 with one statement per table. Bytes always reach the archive before the row that names them.
+
+The hand-over itself is kept cheap for the reactor, which is what bounds a crawl's speed: jobs are
+gathered for :data:`GATHER_S` before one message carries them, and the writer runs at a lower CPU
+priority. Measured on a 2-core machine where the crawl, the writer and the sample farm compete,
+the two together took the crawl from 53 % to about 63 % of a bare Scrapy spider's pages per second.
 """
 
 from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
 import queue
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+import time
+from concurrent.futures import Future
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -32,8 +39,11 @@ from storage.models import CrawlOutcome, CrawlPage, CrawlRun, Document, Document
 PAGE, DOCUMENT, OUTCOME, RUN = "page", "document", "outcome", "run"
 #: At most this many jobs are written in one transaction.
 BATCH = 200
-#: Threads putting bytes into the archive in the writer process.
-ARCHIVE_THREADS = 4
+#: The crawl process gathers jobs this many seconds before sending them (see ``WriterClient``).
+GATHER_S = 0.05
+#: The writer yields the CPU to the crawl: on a machine short of cores the reactor should not wait for
+#: it, and the pipeline's backlog bound stops the writer falling too far behind.
+NICENESS = 10
 
 Job = tuple[int, str, Any, bytes | None]
 
@@ -78,24 +88,29 @@ def _next_batch(connection: Connection, pending: list[Job]) -> tuple[list[Job], 
 
 def serve(db_url: str, archive_root: str, connection: Connection) -> None:
     """The writer process's main loop: runs until it meets the stop mark and has written everything."""
+    if hasattr(os, "nice"):
+        os.nice(NICENESS)
     database, archive = open_database(db_url), Archive(archive_root)
-    with ThreadPoolExecutor(ARCHIVE_THREADS, thread_name_prefix="archive") as archiver:
-        stopping = False
-        pending: list[Job] = []
-        while not stopping or pending:
-            if not stopping:
-                pending, stopping = _next_batch(connection, pending)
-            batch, pending = pending[:BATCH], pending[BATCH:]
-            if not batch:
-                continue
-            try:
-                digests = list(archiver.map(lambda job: archive.put(job[3]) if job[3] is not None else None, batch))
-                with database.engine.begin() as transaction:
-                    _write_batch(transaction, batch, digests)
-                error = None
-            except Exception as exc:  # every job of the batch learns of it; the writer goes on
-                error = f"{type(exc).__name__}: {exc}"
-            connection.send([(job_id, error) for job_id, *_ in batch])
+    stopping = False
+    pending: list[Job] = []
+    while not stopping or pending:
+        if not stopping:
+            pending, stopping = _next_batch(connection, pending)
+        batch, pending = pending[:BATCH], pending[BATCH:]
+        if not batch:
+            continue
+        try:
+            with_bytes = [index for index, job in enumerate(batch) if job[3] is not None]
+            digests: list[str | None] = [None] * len(batch)
+            for index, digest in zip(with_bytes, archive.put_many([batch[index][3] for index in with_bytes]),
+                                     strict=True):
+                digests[index] = digest
+            with database.engine.begin() as transaction:
+                _write_batch(transaction, batch, digests)
+            error = None
+        except Exception as exc:  # every job of the batch learns of it; the writer goes on
+            error = f"{type(exc).__name__}: {exc}"
+        connection.send([(job_id, error) for job_id, *_ in batch])
     database.close()
     connection.send(None)
 
@@ -104,7 +119,8 @@ class WriterClient:
     """The crawl process's end: starts the writer process, sends jobs in batches, resolves their futures.
 
     ``submit`` only appends to a local queue, so the reactor thread never pickles or writes to a pipe;
-    a sender thread ships whatever has accumulated in one message, and a reader thread resolves the
+    a sender thread wakes at the first job, waits :data:`GATHER_S` and ships whatever has accumulated
+    in one message (each wake-up takes the GIL from the reactor), and a reader thread resolves the
     futures of each batch the writer reports committed.
     """
 
@@ -131,6 +147,7 @@ class WriterClient:
 
     def _send(self) -> None:
         while (entry := self._outbox.get()) is not None:
+            time.sleep(GATHER_S)  # let more arrive: one wake-up, message and transaction for all of them
             batch = [entry]
             while len(batch) < BATCH:
                 try:
