@@ -94,12 +94,13 @@ DOWNLOAD_ENDPOINT = re.compile(r"downfile\.jsp|down\.aspx|download\.jsp|/downloa
 VIEWER_FILE = re.compile(r"[?&]file=([^&#]+)", re.IGNORECASE)
 WINDOW_OPEN = re.compile(r"window\.open\(\s*['\"]([^'\"]+)['\"]")
 IMAGE_EXTENSION = re.compile(r"\.(png|jpe?g|gif|bmp|tiff?)(?:$|[?#])", re.IGNORECASE)
-#: Raw-HTML hints (in lower case) that a page points to a file at all: a report page without any (and
+#: Raw-HTML hints (lower-case bytes) that a page points to a file at all: a report page without any (and
 #: with its tables inline, or without pictures) is not parsed into a tree to look for attachments.
 #: (The extensions are one regular expression: one pass over the page instead of seven searches.)
-FILE_EXTENSION_HINT = re.compile(r"\.(?:pdf|doc|wps|rtf|xls|ofd|zip)")
-FILE_HINTS = ("down", "window.open", "<iframe", "<embed", "<object")  # down: downfile.jsp, down.aspx, download
-IMAGE_HINT = "<img"
+FILE_EXTENSION_HINT = re.compile(rb"\.(?:pdf|doc|wps|rtf|xls|ofd|zip)")
+FRAME_HINT = re.compile(rb"<(?:iframe|embed|object)")  # likewise one pass for the three
+FILE_HINTS = (b"down", b"window.open")  # down: downfile.jsp, down.aspx, download
+IMAGE_HINT = b"<img"
 #: Page furniture whose links and images are never part of a report.
 CHROME_CONTAINER = re.compile(r"header|footer|nav|breadcrumb|related|logo|share|toolbar|search", re.IGNORECASE)
 #: Where a detail page names the publisher (来源：…, the ucap 发布机构 cell): the name follows within a few words.
@@ -110,7 +111,6 @@ MAX_ATTACHMENTS = 20
 
 # --- soft 404s and blocks (§9) ---------------------------------------------------------------------------------
 
-SOFT_404_HINTS = ("页面", "找不到", "404", "Not Found", "not found")
 SOFT_404 = re.compile(r"页面不存在|页面未找到|找不到(?:该|您要访问的)?页面|404\s*Not\s*Found", re.IGNORECASE)
 #: 加速乐 / 创宇盾: a 521 whose body sets a cookie from JavaScript or calls ``go({...})``.
 JIASULE_CHALLENGE = re.compile(r"document\.cookie|\bgo\(\{|__jsl_clearance", re.IGNORECASE)
