@@ -94,26 +94,44 @@ def _date_beside(element: etree._Element, folded: str) -> date | None:
     return parse_date(patterns.fold(parent.text_content()).replace(folded, " ", 1))
 
 
-def _marks(element: etree._Element) -> str:
-    """``class`` and ``id`` of ``element`` and its ancestors, joined, for container tests."""
-    parts = []
-    while element is not None:
-        parts.append(element.get("class") or "")
-        parts.append(element.get("id") or "")
+@dataclass(frozen=True, slots=True)
+class Containers:
+    """Whether an element sits in page furniture (header, nav, footer …) or in a pager, by the ``class``
+    and ``id`` of the element and its ancestors."""
+
+    chrome: bool
+    pager: bool
+
+
+_OUTSIDE = Containers(False, False)
+
+
+def _containers(element: etree._Element, known: dict[etree._Element, Containers]) -> Containers:
+    """The element's :class:`Containers`; ``known`` keeps every ancestor's, so the links of one list share
+    the walk up the tree instead of each repeating it."""
+    chain = []
+    while element is not None and element not in known:
+        chain.append(element)
         element = element.getparent()
-    return " ".join(parts)
+    found = _OUTSIDE if element is None else known[element]
+    for element in reversed(chain):
+        marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+        found = known[element] = Containers(found.chrome or bool(patterns.CHROME_CONTAINER.search(marks)),
+                                            found.pager or bool(patterns.PAGER_CONTAINER.search(marks)))
+    return found
 
 
 class Page:
     """An HTML page (or fragment) at ``url``, decoded and parsed on first use."""
 
-    def __init__(self, url: str, text: str) -> None:
+    def __init__(self, url: str, text: str, body: bytes | None = None) -> None:
         self.url = url
         self.text = text
+        self._body = body  # the bytes ``text`` was decoded from, when known
 
     @classmethod
     def from_bytes(cls, url: str, body: bytes, content_type: str | None = None) -> Page:
-        return cls(url, decode(body, content_type))
+        return cls(url, decode(body, content_type), body)
 
     @cached_property
     def root(self) -> etree._Element:
@@ -158,18 +176,26 @@ class Page:
             url, host = link
             text = " ".join(element.text_content().split())
             folded = patterns.fold(text)
-            marks = _marks(element)
-            in_chrome = bool(patterns.CHROME_CONTAINER.search(marks))
+            containers = self._containers_of(element)
             found.append(Anchor(url, host, text, folded, element.get("title"),
-                                None if in_chrome else _date_beside(element, folded),
-                                bool(patterns.PAGER_CONTAINER.search(marks)), in_chrome))
+                                None if containers.chrome else _date_beside(element, folded),
+                                containers.pager, containers.chrome))
         return found
 
     @cached_property
+    def _known_containers(self) -> dict[etree._Element, Containers]:
+        return {}
+
+    def _containers_of(self, element: etree._Element) -> Containers:
+        return _containers(element, self._known_containers)
+
+    @cached_property
     def _markup(self) -> bytes:
-        """The page lower-cased, as bytes, for the ASCII markers of files (``.pdf``, ``<iframe``): lowering
-        bytes costs a fifth of lowering the text, and every pass over a 20 KB page counts on a crawl."""
-        return self.text.encode("utf-8", "replace").lower()
+        """The page's bytes lower-cased, for the ASCII markers of files (``.pdf``, ``<iframe``): lowering
+        bytes costs a fifth of lowering the text, and every pass over a 20 KB page counts on a crawl. ASCII
+        is the same bytes in UTF-8 and GB18030, so a marker in the text is in the bytes (a GBK trail byte
+        may look like a letter: a false hint only costs a parse)."""
+        return (self._body if self._body is not None else self.text.encode("utf-8", "replace")).lower()
 
     @cached_property
     def _head(self) -> str:
@@ -229,7 +255,7 @@ class Page:
         for element in self.root.iter("a"):  # the raw href first: most links of a page are not files
             href = element.get("href") or ""
             if (patterns.FILE_EXTENSION.search(href) or patterns.DOWNLOAD_ENDPOINT.search(href)) and \
-                    not patterns.CHROME_CONTAINER.search(_marks(element)):
+                    not self._containers_of(element).chrome:
                 found.append(self.resolve(href) or "")
         for element in self.root.xpath("//*[@onclick]"):
             found += [url for url in map(self.resolve, patterns.WINDOW_OPEN.findall(element.get("onclick"))) if url]
@@ -244,7 +270,7 @@ class Page:
             for element in self.root.iter("img"):
                 source = self.resolve(element.get("src") or "")
                 if source and patterns.IMAGE_EXTENSION.search(source) and \
-                        not patterns.CHROME_CONTAINER.search(_marks(element)):
+                        not self._containers_of(element).chrome:
                     found.append(source)
         return list(dict.fromkeys(url for url in found if url))[:patterns.MAX_ATTACHMENTS]
 
