@@ -176,9 +176,10 @@ class Ledger:
 
     def finish(self, status: str, stats: dict[str, Any]) -> None:
         """Mark the run finished or interrupted once every queued write is done, and stop the writer."""
-        writer = self._writer_client()
-        writer.submit(RUN, (self.run_id, {"status": status, "finished_at": datetime.now(UTC), "stats": stats})).result()
+        marked = self._writer_client().submit(RUN, (self.run_id, {"status": status, "finished_at": datetime.now(UTC),
+                                                                  "stats": stats}))
         self.flush()
+        marked.result()  # raises when the run could not be marked
 
     def flush(self) -> None:
         """Wait until every queued write is done and stop the writer (a shard leaves its run to the controller)."""

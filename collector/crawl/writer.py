@@ -24,7 +24,6 @@ import multiprocessing
 import os
 import queue
 import threading
-import time
 from concurrent.futures import Future
 from multiprocessing.connection import Connection
 from typing import Any
@@ -135,6 +134,7 @@ class WriterClient:
         self._pending: dict[int, Future] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
+        self._closing = threading.Event()
         self._sender = threading.Thread(target=self._send, name="crawl-writer-send", daemon=True)
         self._reader = threading.Thread(target=self._read, name="crawl-writer-read", daemon=True)
         self._sender.start()
@@ -147,7 +147,7 @@ class WriterClient:
 
     def _send(self) -> None:
         while (entry := self._outbox.get()) is not None:
-            time.sleep(GATHER_S)  # let more arrive: one wake-up, message and transaction for all of them
+            self._closing.wait(GATHER_S)  # let more arrive: one wake-up, message and transaction for all
             batch = [entry]
             while len(batch) < BATCH:
                 try:
@@ -182,6 +182,7 @@ class WriterClient:
 
     def close(self) -> None:
         """Stop after every queued job is written, and wait for the process."""
+        self._closing.set()  # nothing more will come: send what is queued without gathering
         self._outbox.put(None)
         self._sender.join()
         self._reader.join()
