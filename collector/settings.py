@@ -50,10 +50,18 @@ LOG_LEVEL = "INFO"
 DOWNLOADER = "collector.crawl.throttle.SlotSafeDownloader"
 DOWNLOADER_MIDDLEWARES = {
     "collector.middlewares.PrivateAddressGuard": 60,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "collector.middlewares.RefererKeepingMetaRefresh": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "collector.middlewares.RefererKeepingRedirect": 600,
     "collector.middlewares.PoliteRetry": 560,
     "collector.middlewares.BlockDetector": 570,
 }
 ITEM_PIPELINES = {"collector.pipelines.StorePipeline": 300}
+EXTENSIONS = {"collector.extensions.CrawlGarbageCollection": 100}
+#: Allocations between collections of Python's youngest generation during a crawl (default 700; see
+#: ``collector.extensions.CrawlGarbageCollection``); 0 leaves the collector alone.
+COLLECTOR_GC_THRESHOLD = 10_000
 # Every callback output passes through every spider middleware, each a layer of async generators:
 # depth is not used (discovery counts its own levels), the per-agency request cap already bounds URL
 # traps, and the meta-copy check is a development lint; together they cost the crawl about 15 %.

@@ -42,7 +42,7 @@ from collector.crawl.outcome import AgencyCrawl
 from collector.crawl.pages import Page
 from collector.crawl.pagination import HTML, Entry, ListCall, further_pages, html_entries, read_api
 from collector.crawl.politeness import apply_politeness
-from collector.crawl.responses import kept_headers
+from collector.crawl.responses import kept_headers, may_refer
 from collector.crawl.shard import SUPERSEDED, ShardJob
 from collector.errors import CollectorError
 from collector.items import FetchedDocument, ListPage
@@ -200,7 +200,7 @@ class PortalSpider(scrapy.Spider):
             for output in outputs:
                 if output is None:
                     continue
-                if referer is not None and isinstance(output, scrapy.Request) and _may_refer(referer, output.url):
+                if referer is not None and isinstance(output, scrapy.Request) and may_refer(referer, output.url):
                     output.headers.setdefault("Referer", referer)
                 yield output
         except Exception as exc:  # a bug on one page must show in the agency's outcome, not only in the log
@@ -547,11 +547,6 @@ class PortalSpider(scrapy.Spider):
 
 def _form(request: scrapy.Request) -> str | None:
     return request.body.decode("utf-8", "replace") if request.method == "POST" and request.body else None
-
-
-def _may_refer(source: str, target: str) -> bool:
-    """Scrapy's default policy: a page refers to any URL except an http one from an https page."""
-    return not (source.startswith("https:") and target.startswith("http:"))
 
 
 def _gone(response: Response) -> bool:

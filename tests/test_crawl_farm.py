@@ -32,6 +32,11 @@ def crawl(tmp_path_factory):
         yield workspace, result, truth(portal, YEARS), probe
 
 
+def test_the_crawl_warns_of_nothing_in_its_own_configuration(crawl):
+    """Scrapy warns when its redirect middlewares find no RefererMiddleware; ours keep the Referer instead."""
+    assert "RefererMiddleware" not in crawl[1].stderr
+
+
 def test_the_farm_has_every_family_and_blocked_hosts(crawl):
     agencies = crawl[2].agencies.values()
     assert {agency["family"] for agency in agencies} == set(FAMILY_CLASSES)

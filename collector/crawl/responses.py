@@ -25,6 +25,11 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
 _SNIFF = 4096
 
 
+def may_refer(source: str, target: str) -> bool:
+    """Scrapy's default Referer policy: a page refers to any URL except an http one from an https page."""
+    return not (source.startswith("https:") and target.startswith("http:"))
+
+
 def block_reason(status: int, body: bytes) -> str | None:
     """Why this response is an anti-bot challenge or a WAF block, or None when it is not one."""
     head = body[:_SNIFF].decode("utf-8", "replace")
