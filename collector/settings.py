@@ -48,6 +48,7 @@ LOG_LEVEL = "INFO"
 # (toolchain.md §3): do not replace it. The downloader is Scrapy's, made to count a request as
 # transferring as soon as it is handed out (collector/crawl/throttle.py).
 DOWNLOADER = "collector.crawl.throttle.SlotSafeDownloader"
+SCHEDULER_PRIORITY_QUEUE = "collector.crawl.scheduling.IdleSlotFirstQueue"
 DOWNLOADER_MIDDLEWARES = {
     "collector.middlewares.PrivateAddressGuard": 60,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
