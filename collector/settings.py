@@ -59,7 +59,7 @@ DOWNLOADER_MIDDLEWARES = {
     "collector.middlewares.BlockDetector": 570,
 }
 ITEM_PIPELINES = {"collector.pipelines.StorePipeline": 300}
-EXTENSIONS = {"collector.extensions.CrawlGarbageCollection": 100}
+EXTENSIONS = {"collector.extensions.CrawlGarbageCollection": 100, "collector.extensions.LogLevelAtLoggers": 100}
 #: Allocations between collections of Python's youngest generation during a crawl (default 700; see
 #: ``collector.extensions.CrawlGarbageCollection``); 0 leaves the collector alone.
 COLLECTOR_GC_THRESHOLD = 10_000

@@ -17,7 +17,6 @@ method, URL, form), which is what makes that count exact.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -135,10 +134,6 @@ class PortalSpider(scrapy.Spider):
     # --- start ---------------------------------------------------------------------------------------------
 
     async def start(self):
-        # Scrapy leaves the root logger at NOTSET and filters in its handler, so every debug call (two per
-        # response in Scrapy itself, one per PDF token in pdfminer when parsing) builds a record only to drop
-        # it: that cost the crawl a few per cent and made parsing in this process 2.3 times slower.
-        logging.getLogger().setLevel(self.settings.get("LOG_LEVEL") or logging.INFO)
         if self.shard is not None:
             begun = self.ledger.begin_shard(self.shard.run_id, self.shard_work)
             self.logger.info("%s: %d agencies, %d done by an earlier attempt", self.shard, len(self.selected),
