@@ -99,11 +99,8 @@ def serve(db_url: str, archive_root: str, connection: Connection) -> None:
         if not batch:
             continue
         try:
-            with_bytes = [index for index, job in enumerate(batch) if job[3] is not None]
-            digests: list[str | None] = [None] * len(batch)
-            for index, digest in zip(with_bytes, archive.put_many([batch[index][3] for index in with_bytes]),
-                                     strict=True):
-                digests[index] = digest
+            stored = iter(archive.put_many([body for *_, body in batch if body is not None]))
+            digests = [None if body is None else next(stored) for *_, body in batch]
             with database.engine.begin() as transaction:
                 _write_batch(transaction, batch, digests)
             error = None
