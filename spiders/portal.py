@@ -516,6 +516,11 @@ class PortalSpider(scrapy.Spider):
         if self.ledger.run_id is None:  # closed before the run began: nothing to record
             self.ledger.close()
             return
+        if self.ledger.writer_stopped:  # nothing more can be written: the run stays open to be resumed
+            self.logger.error("%s: run %d left open; `collector crawl --resume` finishes it",
+                              self.ledger.writer_stopped, self.ledger.run_id)
+            self.ledger.close()
+            return
         finished = reason == "finished"
         if finished:
             for crawl in list(self.crawls.values()):  # nothing in flight any more: whatever is open is done

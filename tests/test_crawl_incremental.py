@@ -4,7 +4,8 @@
   change; files served with an ETag are not even downloaded (304). When the farm's clock moves on,
   only new and changed documents are stored and parsed.
 * Resume: a crawl interrupted with Ctrl-C (SIGINT) is finished by ``--resume`` in the same run,
-  without touching the agencies it had completed.
+  without touching the agencies it had completed; so is one whose storage writer process was killed
+  (it stops at once rather than fetch what it can no longer store).
 * Private addresses: ``scrapy crawl portal`` over a registry without ``allow_private_hosts`` reaches
   nothing, because every farm host resolves to 127.0.0.1.
 """
@@ -12,10 +13,12 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
 import subprocess
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -116,6 +119,42 @@ def test_an_interrupted_crawl_is_resumed(tmp_path):
         assert not {host for host, *_ in probe.requests[requests_before:]} & hosts_done
         stored = workspace.documents()
         assert all(row["url"] in stored for row in wanted)
+
+
+def test_a_crawl_whose_writer_dies_stops_and_is_resumed(tmp_path):
+    portal = SamplePortal(agencies=24, seed=9, fault_rate=0, slow_seconds=SLOW_SECONDS)
+    probe = ServerProbe()
+    probe.install(portal)
+    workspace = Workspace(tmp_path)
+    with portal:
+        portal.write_registry(workspace.registry)
+        wanted = truth(portal, range(2008, 2026)).wanted()
+        command = workspace.crawl_command(DOWNLOAD_DELAY="0.1", COLLECTOR_PARSE_AFTER_CRAWL="0")
+        crawl = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+        assert probe.wait_for(lambda requests: len(requests) > 20, timeout=120)
+        os.kill(_writer_process(crawl.pid), signal.SIGKILL)
+        _, stderr = crawl.communicate(timeout=120)  # it used to wait for the dead writer for ever
+        assert crawl.returncode == 1, stderr[-3000:]
+        assert "the crawl writer process has stopped (exit code -9)" in stderr
+        assert "crawl writer_stopped: run `collector crawl --resume`" in stderr
+        assert workspace.query("SELECT id, status FROM crawl_runs") == [(1, "running")]
+        assert len(workspace.outcomes(1)) < 24
+
+        resumed = workspace.crawl("--resume", DOWNLOAD_DELAY="0", COLLECTOR_PARSE_AFTER_CRAWL="0")
+        assert resumed.returncode == 0, resumed.stderr[-3000:]
+        assert workspace.query("SELECT id, status FROM crawl_runs") == [(1, "finished")]
+        assert len(workspace.outcomes(1)) == 24
+        stored = workspace.documents()
+        assert all(row["url"] in stored for row in wanted)
+
+
+def _writer_process(crawl_pid: int) -> int:
+    """The crawl's storage writer: its child started by multiprocessing's spawn (the other is the resource tracker)."""
+    children = [int(pid) for task in Path(f"/proc/{crawl_pid}/task").iterdir()
+                for pid in (task / "children").read_text().split()]
+    writers = [pid for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    assert len(writers) == 1, children
+    return writers[0]
 
 
 def test_without_allow_private_hosts_nothing_on_loopback_is_reached(tmp_path):

@@ -141,6 +141,11 @@ class Ledger:
             raise RuntimeError("begin() the run before writing to it, and not after finish()")
         return self._writer
 
+    @property
+    def writer_stopped(self) -> str | None:
+        """Why the writer process is gone, when it died before the run's end (then nothing more is stored)."""
+        return self._writer.stopped if self._writer is not None else None
+
     def store_page(self, page: ListPage) -> Future:
         """Archive a list page and record where it came from."""
         return self._writer_client().submit(PAGE, {

@@ -19,6 +19,7 @@ the two together took the crawl from 53 % to about 63 % of a bare Scrapy spider'
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
@@ -132,13 +133,23 @@ class WriterClient:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._closing = threading.Event()
+        self._stopped: str | None = None
         self._sender = threading.Thread(target=self._send, name="crawl-writer-send", daemon=True)
         self._reader = threading.Thread(target=self._read, name="crawl-writer-read", daemon=True)
         self._sender.start()
         self._reader.start()
 
+    @property
+    def stopped(self) -> str | None:
+        """Why the writer process is gone (it died, or could not open the database), or None while it runs."""
+        return self._stopped
+
     def submit(self, kind: str, row: Any, body: bytes | None = None) -> Future:
+        """Queue one job; its future fails at once when the writer process is already gone."""
         future: Future = Future()
+        if self._stopped is not None:
+            future.set_exception(RuntimeError(self._stopped))
+            return future
         self._outbox.put(((next(self._ids), kind, row, body), future))
         return future
 
@@ -156,9 +167,17 @@ class WriterClient:
                     break
                 batch.append(following)
             with self._lock:
-                self._pending.update((job[0], future) for job, future in batch)
-            self._connection.send([job for job, _ in batch])
-        self._connection.send(None)
+                stopped = self._stopped
+                if stopped is None:  # else the reader has already failed what was pending: fail these here
+                    self._pending.update((job[0], future) for job, future in batch)
+            if stopped is not None:
+                for _, future in batch:
+                    future.set_exception(RuntimeError(stopped))
+                continue
+            with contextlib.suppress(OSError):  # the writer died: the reader fails the batch on end of file
+                self._connection.send([job for job, _ in batch])
+        with contextlib.suppress(OSError):
+            self._connection.send(None)
 
     def _read(self) -> None:
         try:
@@ -170,12 +189,16 @@ class WriterClient:
                         future.set_result(None)
                     else:
                         future.set_exception(RuntimeError(f"crawl writer: {error}"))
-        except (EOFError, OSError):
+            return
+        except (EOFError, OSError):  # the process ended without its stop mark: killed, or it crashed
             pass
-        with self._lock:  # the writer has gone: nothing queued will be written any more
+        self._process.join(timeout=5)
+        reason = f"the crawl writer process has stopped (exit code {self._process.exitcode})"
+        with self._lock:  # nothing queued will be written any more: fail it, and everything submitted later
+            self._stopped = reason
             orphans, self._pending = list(self._pending.values()), {}
         for future in orphans:
-            future.set_exception(RuntimeError("the crawl writer process has stopped"))
+            future.set_exception(RuntimeError(reason))
 
     def close(self) -> None:
         """Stop after every queued job is written, and wait for the process."""
