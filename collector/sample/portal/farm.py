@@ -58,7 +58,8 @@ class Farm:
         if blocked is not None:
             return blocked
         response = self._answer(agency, request)
-        return faults.slow_down(self.config.seed, agency, request.path, response, self.config.slow_seconds)
+        return faults.slow_down(self.config.seed, agency, request.path, response, self.config.slow_seconds,
+                                self.fault_state)
 
     def _answer(self, agency: Agency, request: Request) -> Response:
         family = self.family(agency.index)

@@ -124,9 +124,11 @@ def gate(seed: int | str, agency: Agency, request: Request, state: FaultState) -
     return None
 
 
-def slow_down(seed: int | str, agency: Agency, path: str, response: Response, seconds: float) -> Response:
-    """Hold back the answer on the slow paths of a slow host."""
-    if affects(seed, agency, "slow", path):
+def slow_down(seed: int | str, agency: Agency, path: str, response: Response, seconds: float,
+              state: FaultState) -> Response:
+    """Hold back the first answer for each slow path of a slow host (a client that times out gets the
+    retry at once, like the other transient faults)."""
+    if affects(seed, agency, "slow", path) and state.first(agency.host, path, "slow"):
         response.delay = seconds
     return response
 
