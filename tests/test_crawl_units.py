@@ -142,6 +142,14 @@ def test_report_page_payload_links():
                                   "http://a.sample.test/upload/t1.png"]
 
 
+@pytest.mark.parametrize("href", ["/files/r.doc", "/files/r.DOC", "/files/r.wps", "/files/r.ofd", "/files/r.docx",
+                                  "/files/r.PDF", "/files/r.pdf?v=2", "/files/r.xls"])
+def test_every_attachment_format_is_a_file_of_the_report(href):
+    page = Page("http://a.sample.test/art/2022/1/5/art_1_2.html",
+                f'<html><body><div class="content"><p>全文见附件。</p><a href="{href}">附件</a></div></body></html>')
+    assert page.attachments() == [f"http://a.sample.test{href}"]
+
+
 def test_soft_404_and_statistics_year():
     assert Page("http://a.test/x", "<title>页面不存在</title><h2>页面不存在</h2>").is_soft_404
     page = Page("http://a.test/x", "<p>本报告中所列数据的统计期限自2020年1月1日起至2020年12月31日止。</p>")
