@@ -17,6 +17,8 @@ import os
 import signal
 import sqlite3
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -85,14 +87,37 @@ def test_later_runs_store_and_parse_only_new_or_changed_documents(runs):
     assert all(parsed[document_id] == parsed_at for document_id, parsed_at in snapshots[1]["parsed"].items())
 
 
-def test_an_interrupted_crawl_is_resumed(tmp_path):
+@contextmanager
+def crawl_to_cut(tmp_path: Path) -> Iterator[tuple[SamplePortal, ServerProbe, Workspace, subprocess.Popen]]:
+    """A 24-agency farm and a crawl of it running in the background, for the test to cut short."""
     portal = SamplePortal(agencies=24, seed=9, fault_rate=0, slow_seconds=SLOW_SECONDS)
     probe = ServerProbe()
     probe.install(portal)
     workspace = Workspace(tmp_path)
     with portal:
         portal.write_registry(workspace.registry)
-        wanted = truth(portal, range(2008, 2026)).wanted()
+        command = workspace.crawl_command(DOWNLOAD_DELAY="0.1", COLLECTOR_PARSE_AFTER_CRAWL="0")
+        crawl = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+        try:
+            yield portal, probe, workspace, crawl
+        finally:
+            if crawl.poll() is None:
+                crawl.kill()
+                crawl.communicate()
+
+
+def resume_to_the_end(portal: SamplePortal, workspace: Workspace) -> None:
+    """``--resume`` finishes run 1: every agency has its outcome and every wanted report is stored."""
+    resumed = workspace.crawl("--resume", DOWNLOAD_DELAY="0", COLLECTOR_PARSE_AFTER_CRAWL="0")
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert workspace.query("SELECT id, status FROM crawl_runs") == [(1, "finished")]
+    assert len(workspace.outcomes(1)) == 24
+    stored = workspace.documents()
+    assert all(row["url"] in stored for row in truth(portal, range(2008, 2026)).wanted())
+
+
+def test_an_interrupted_crawl_is_resumed(tmp_path):
+    with crawl_to_cut(tmp_path) as (portal, probe, workspace, crawl):
 
         def some_agency_done(requests) -> bool:  # its outcome is written: the run can be cut after it
             try:
@@ -100,8 +125,6 @@ def test_an_interrupted_crawl_is_resumed(tmp_path):
             except sqlite3.OperationalError:  # the crawl has not created its tables yet
                 return False
 
-        command = workspace.crawl_command(DOWNLOAD_DELAY="0.1", COLLECTOR_PARSE_AFTER_CRAWL="0")
-        crawl = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
         assert probe.wait_for(some_agency_done, timeout=120)
         crawl.send_signal(signal.SIGINT)
         _, stderr = crawl.communicate(timeout=120)
@@ -112,25 +135,12 @@ def test_an_interrupted_crawl_is_resumed(tmp_path):
         hosts_done = {portal.farm.roster[int(agency.rsplit("-", 1)[1])].host for agency in done}
         requests_before = len(probe.requests)
 
-        resumed = workspace.crawl("--resume", DOWNLOAD_DELAY="0", COLLECTOR_PARSE_AFTER_CRAWL="0")
-        assert resumed.returncode == 0, resumed.stderr[-3000:]
-        assert workspace.query("SELECT id, status FROM crawl_runs") == [(1, "finished")]
-        assert len(workspace.outcomes(1)) == 24
+        resume_to_the_end(portal, workspace)
         assert not {host for host, *_ in probe.requests[requests_before:]} & hosts_done
-        stored = workspace.documents()
-        assert all(row["url"] in stored for row in wanted)
 
 
 def test_a_crawl_whose_writer_dies_stops_and_is_resumed(tmp_path):
-    portal = SamplePortal(agencies=24, seed=9, fault_rate=0, slow_seconds=SLOW_SECONDS)
-    probe = ServerProbe()
-    probe.install(portal)
-    workspace = Workspace(tmp_path)
-    with portal:
-        portal.write_registry(workspace.registry)
-        wanted = truth(portal, range(2008, 2026)).wanted()
-        command = workspace.crawl_command(DOWNLOAD_DELAY="0.1", COLLECTOR_PARSE_AFTER_CRAWL="0")
-        crawl = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    with crawl_to_cut(tmp_path) as (portal, probe, workspace, crawl):
         assert probe.wait_for(lambda requests: len(requests) > 20, timeout=120)
         os.kill(_writer_process(crawl.pid), signal.SIGKILL)
         _, stderr = crawl.communicate(timeout=120)  # it used to wait for the dead writer for ever
@@ -140,12 +150,7 @@ def test_a_crawl_whose_writer_dies_stops_and_is_resumed(tmp_path):
         assert workspace.query("SELECT id, status FROM crawl_runs") == [(1, "running")]
         assert len(workspace.outcomes(1)) < 24
 
-        resumed = workspace.crawl("--resume", DOWNLOAD_DELAY="0", COLLECTOR_PARSE_AFTER_CRAWL="0")
-        assert resumed.returncode == 0, resumed.stderr[-3000:]
-        assert workspace.query("SELECT id, status FROM crawl_runs") == [(1, "finished")]
-        assert len(workspace.outcomes(1)) == 24
-        stored = workspace.documents()
-        assert all(row["url"] in stored for row in wanted)
+        resume_to_the_end(portal, workspace)
 
 
 def _writer_process(crawl_pid: int) -> int:
