@@ -254,6 +254,8 @@ def main() -> None:
     parser.add_argument("--work", help=argparse.SUPPRESS)
     parser.add_argument("--replay", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     if args.child:
         crawl_child(args.child, args.registry, args.work, args.replay, args.timeout, os.environ.get("BENCH_DB_URL"))
         return
@@ -275,11 +277,10 @@ def main() -> None:
         replay = Path(registry).with_name("replay.json")
         replay.write_text(json.dumps(requests))
         bares, impolites = [], []
+        replays = {"bare": str(replay), "impolite": None}
         for number in range(1, args.rounds + 1):
-            runs = {"bare": lambda: run_child("bare", registry, str(replay), args.timeout),
-                    "impolite": lambda: run_child("impolite", registry, None, args.timeout)}
             for mode in (("bare", "impolite") if number % 2 else ("impolite", "bare")):  # alternate against drift
-                figures = runs[mode]()
+                figures = run_child(mode, registry, replays[mode], args.timeout)
                 (bares if mode == "bare" else impolites).append(figures)
                 report(f"{LABELS[mode]} ({number})", figures)
         ratios = [impolite["pages_per_s"] / bare["pages_per_s"] for bare, impolite in zip(bares, impolites)]
