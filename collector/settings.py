@@ -46,9 +46,10 @@ CONCURRENT_ITEMS = 1
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
-# The default downloader-aware priority queue keeps per-host delays cheap across many hosts
-# (toolchain.md §3): do not replace it. The downloader is Scrapy's, made to count a request as
-# transferring as soon as it is handed out (collector/crawl/throttle.py).
+# The scheduler keeps a queue per host, as Scrapy's downloader-aware priority queue does (toolchain.md
+# §3: a single queue makes per-host delays expensive across many hosts), but serves the first idle
+# host without scanning every host on each request (collector/crawl/scheduling.py). The downloader is
+# Scrapy's, made to count a request as transferring as soon as it is handed out (collector/crawl/throttle.py).
 DOWNLOADER = "collector.crawl.throttle.SlotSafeDownloader"
 SCHEDULER_PRIORITY_QUEUE = "collector.crawl.scheduling.IdleSlotFirstQueue"
 DOWNLOADER_MIDDLEWARES = {
