@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from scrapy import Request
-from scrapy.http import HtmlResponse
+from scrapy.http import Headers, HtmlResponse
 
 from collector.crawl.classify import MAYBE, OTHER, REPORT, best_title, classify
 from collector.crawl.discovery import Site, column_links, section_links, sub_column_links
@@ -219,10 +219,10 @@ def test_file_names_are_decoded_and_never_paths():
     assert attachment_filename(b'attachment; filename="../../etc/passwd"') == "passwd"
     assert attachment_filename(b"attachment; filename*=UTF-8''..%2F..%2F.bashrc") == ".bashrc"
     assert attachment_filename(b'attachment; filename=".."') is None
-    headers = {"content-type": b"application/octet-stream", "etag": b'"x"',
-               "content-disposition": b'attachment; filename="a\\b.pdf"'}
-    assert kept_headers(headers.get) == {"content-type": "application/octet-stream", "etag": '"x"',
-                                         "content-disposition": 'attachment; filename="a\\b.pdf"', "filename": "b.pdf"}
+    headers = Headers({"Content-Type": b"application/octet-stream", "ETag": [b'"old"', b'"x"'], "X-Other": b"1",
+                       "content-disposition": b'attachment; filename="a\\b.pdf"', "Server": b""})
+    assert kept_headers(headers) == {"content-type": "application/octet-stream", "etag": '"x"',
+                                     "content-disposition": 'attachment; filename="a\\b.pdf"', "filename": "b.pdf"}
 
 
 def test_retry_after_forms():

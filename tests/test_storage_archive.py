@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,54 @@ def test_root_defaults_to_environment_then_var_archive(monkeypatch: pytest.Monke
     monkeypatch.setenv("COLLECTOR_ARCHIVE", str(tmp_path))
     assert Archive().root == tmp_path
     assert Archive(tmp_path / "x").root == tmp_path / "x"
+
+
+def _record_flushes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Spy on the archive's renames and disk flushes, in order: ``rename``, ``syncfs``, ``fsync file`` or
+    ``fsync directory``."""
+    events: list[str] = []
+    real_replace, real_fsync = os.replace, os.fsync
+
+    def replace(source, target):
+        events.append("rename")
+        real_replace(source, target)
+
+    def fsync(descriptor):
+        events.append("fsync directory" if stat.S_ISDIR(os.fstat(descriptor).st_mode) else "fsync file")
+        real_fsync(descriptor)
+
+    monkeypatch.setattr("storage.archive.os.replace", replace)
+    monkeypatch.setattr("storage.archive.os.fsync", fsync)
+    return events
+
+
+def test_a_batch_is_flushed_before_its_renames_and_the_renames_before_it_returns(
+        archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = _record_flushes(monkeypatch)
+    monkeypatch.setattr("storage.archive._syncfs", lambda descriptor: events.append("syncfs"))
+    monkeypatch.setattr("storage.archive._SYNCFS", object())  # as where the C library has syncfs
+    archive.put_many([REPORT, b"second"])
+    assert events == ["syncfs", "rename", "rename", "syncfs"]
+    events.clear()
+    archive.put_many([REPORT, b"second"])  # nothing new: nothing to write or flush
+    assert events == []
+
+
+def test_without_syncfs_each_file_and_each_directory_is_flushed(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = _record_flushes(monkeypatch)
+    monkeypatch.setattr("storage.archive._SYNCFS", None)
+    digests = archive.put_many([REPORT, b"second"])
+    directories = {digest[:2] for digest in digests}
+    assert events == ["fsync file"] * 2 + ["rename"] * 2 + ["fsync directory"] * len(directories)
+    assert [archive.get(digest) for digest in digests] == [REPORT, b"second"]
+
+
+def test_a_failed_flush_leaves_no_file_behind(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(descriptor):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr("storage.archive._syncfs", fail)
+    monkeypatch.setattr("storage.archive._SYNCFS", object())
+    with pytest.raises(OSError, match="Input/output"):
+        archive.put_many([REPORT, b"second"])
+    assert [path for path in archive.root.rglob("*") if path.is_file()] == []

@@ -47,8 +47,14 @@ def _declared_charset(body: bytes, content_type: str | None) -> str | None:
     return None
 
 
-def decode(body: bytes, content_type: str | None = None) -> str:
-    """The page's text: UTF-8 when the bytes are valid UTF-8, else the declared charset, else GB18030."""
+def decode(body: bytes, content_type: str | None = None, utf8_text: str | None = None) -> str:
+    """The page's text: UTF-8 when the bytes are valid UTF-8, else the declared charset, else GB18030.
+
+    ``utf8_text`` is the body already decoded as UTF-8 with replacement characters, as Scrapy decodes
+    a page it was told is UTF-8: when it replaced nothing the bytes were valid UTF-8, and it is the text.
+    """
+    if utf8_text is not None and "\ufffd" not in utf8_text:
+        return utf8_text
     if body.startswith(codecs.BOM_UTF8):
         return body[len(codecs.BOM_UTF8):].decode("utf-8", "replace")
     try:
@@ -115,9 +121,12 @@ def _containers(element: etree._Element, known: dict[etree._Element, Containers]
         element = element.getparent()
     found = _OUTSIDE if element is None else known[element]
     for element in reversed(chain):
-        marks = f"{element.get('class') or ''} {element.get('id') or ''}"
-        found = known[element] = Containers(found.chrome or bool(patterns.CHROME_CONTAINER.search(marks)),
-                                            found.pager or bool(patterns.PAGER_CONTAINER.search(marks)))
+        classes, name = element.get("class"), element.get("id")
+        if classes or name:  # most elements have neither: they are in whatever their parent is in
+            marks = f"{classes or ''} {name or ''}"
+            found = Containers(found.chrome or bool(patterns.CHROME_CONTAINER.search(marks)),
+                               found.pager or bool(patterns.PAGER_CONTAINER.search(marks)))
+        known[element] = found
     return found
 
 
@@ -130,8 +139,9 @@ class Page:
         self._body = body  # the bytes ``text`` was decoded from, when known
 
     @classmethod
-    def from_bytes(cls, url: str, body: bytes, content_type: str | None = None) -> Page:
-        return cls(url, decode(body, content_type), body)
+    def from_bytes(cls, url: str, body: bytes, content_type: str | None = None, utf8_text: str | None = None) -> Page:
+        """The page of ``body`` (``utf8_text``: see :func:`decode`)."""
+        return cls(url, decode(body, content_type, utf8_text), body)
 
     @cached_property
     def root(self) -> etree._Element:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import email.utils
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from urllib.parse import unquote
 
 from collector.crawl import patterns
@@ -84,10 +84,20 @@ def attachment_filename(disposition: bytes | None) -> str | None:
     return name[:200] if name not in ("", ".", "..") else None
 
 
-def kept_headers(get: Callable[[str], bytes | None]) -> dict[str, str]:
-    """The headers stored with a document, as text, plus the safe ``filename`` from Content-Disposition."""
-    kept = {name: header_text(value) for name in KEPT_HEADERS if (value := get(name))}
-    filename = attachment_filename(get("content-disposition"))
+def kept_headers(headers: Mapping[bytes, list[bytes]]) -> dict[str, str]:
+    """The headers stored with a document, as text, plus the safe ``filename`` from Content-Disposition.
+
+    ``headers`` as Scrapy's ``Headers`` holds them: each name (any case) with its values, the last of
+    which counts. One pass over them: a lookup by name re-normalises it, eight times per document.
+    """
+    kept, disposition = {}, None
+    for name, values in headers.items():
+        key = name.decode("latin-1").lower()
+        if key in KEPT_HEADERS and values and values[-1]:
+            kept[key] = header_text(values[-1])
+            if key == "content-disposition":
+                disposition = values[-1]
+    filename = attachment_filename(disposition)
     if filename:
         kept["filename"] = filename
     return kept
