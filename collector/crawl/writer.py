@@ -1,6 +1,6 @@
 """The crawl's storage writer: a separate process that archives fetched bytes and writes their rows.
 
-Archiving costs about 2 ms of CPU a file (gzip, and fsync, rename and SQLite on the disk): on the
+Archiving costs about 2 ms of CPU a file (gzip, and file creation, flush, rename and SQLite): on the
 crawl's own interpreter that is GIL time taken from the reactor, and measured, it cut a crawl's pages
 per second nearly in half. In a process of its own it costs the crawler only handing the bytes over.
 
