@@ -545,6 +545,7 @@ class PortalSpider(scrapy.Spider):
             self.shard.record(self.ledger.db, reason, stats)
         self.ledger.close()
 
+
 def _page_of(response: Response, body: bytes, content_type: str) -> Page:
     """``body`` (the response's, or the stored copy behind a 304) as a page. An HTML response's text
     was decoded already by Scrapy's meta-refresh check: where that was UTF-8, it is reused rather than
