@@ -65,12 +65,13 @@ class Archive:
                 descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
                 opened.append(descriptor)
                 _write_all(descriptor, gzip.compress(data, compresslevel=_COMPRESS_LEVEL, mtime=0))
-            _flush(opened)
-            directories = {os.path.dirname(final) for final in pending}
-            for final, temporary in list(pending.items()):
-                os.replace(temporary, final)
-                del pending[final]
-            _flush_renames(opened, directories)
+            if opened:  # something new: its bytes on disk, then its names
+                _flush(opened)
+                directories = {os.path.dirname(final) for final in pending}
+                for final, temporary in list(pending.items()):
+                    os.replace(temporary, final)
+                    del pending[final]
+                _flush_renames(opened[0], directories)
         finally:  # a failure leaves no temporary file behind (files already renamed are complete)
             for descriptor in opened:
                 with contextlib.suppress(OSError):
@@ -121,8 +122,6 @@ def _flush(descriptors: list[int]) -> None:
     ``fsync`` on ext4 commits the journal again (each file's blocks are only allocated when it is
     written out), and measured in a crawl, those commits' kernel work on the crawler's core cost it
     about 8 % of its pages per second. It also flushes whatever else is dirty on that file system."""
-    if not descriptors:
-        return
     if _SYNCFS is not None:
         _syncfs(descriptors[0])
     else:
@@ -130,12 +129,11 @@ def _flush(descriptors: list[int]) -> None:
             os.fsync(descriptor)
 
 
-def _flush_renames(descriptors: list[int], directories: set[str]) -> None:
-    """Put the renames into the final names on disk: the directories' entries are what changed."""
-    if not descriptors:
-        return
+def _flush_renames(descriptor: int, directories: set[str]) -> None:
+    """Put the renames into the final names on disk: the directories' entries are what changed
+    (``descriptor``: any file of the batch, naming the file system for ``syncfs``)."""
     if _SYNCFS is not None:
-        _syncfs(descriptors[0])
+        _syncfs(descriptor)
         return
     for directory in directories:
         handle = os.open(directory, os.O_RDONLY)
